@@ -1,0 +1,182 @@
+#include "app/commands.h"
+
+#include <iostream>
+#include <optional>
+
+#include "app/duration.h"
+#include "app/sign.h"
+#include "json/codec.h"
+
+namespace senderid {
+namespace {
+
+// Adds an option that also reads SENDERID_<NAME> from the environment.
+template <typename T>
+CLI::Option* AddOption(CLI::App& app, const std::string& flag, T& value, const std::string& env,
+                       const std::string& help) {
+  return app.add_option(flag, value, help)->envname("SENDERID_" + env)->capture_default_str();
+}
+
+int Fail(const Error& e) {
+  PrintError(e.message);
+  return 1;
+}
+
+// Resolves the options that need parsing beyond CLI11's; false (with a message) when invalid.
+bool Finish(CommandLine& cli) {
+  const std::optional<TimeMs> pending = ParseDuration(cli.pending_lifetime);
+  if (!pending || *pending <= 0) {
+    PrintError("--pending-lifetime: a duration like 12d, 24h, 5m, 2s or 500ms expected");
+    return false;
+  }
+  cli.registry.registry.pending_lifetime = *pending;
+  return true;
+}
+
+void Print(const std::string& json_text) { std::cout << json_text << std::endl; }
+
+}  // namespace
+
+void PrintError(const std::string& message) { std::cerr << "senderid: " << message << std::endl; }
+
+std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli) {
+  Result<std::unique_ptr<Registry>> r = OpenRegistry(cli.store, cli.registry);
+  if (!r.ok()) {
+    PrintError(r.error().message);
+    return nullptr;
+  }
+  return std::move(r).value();
+}
+
+void DefineCommands(CLI::App& app, CommandLine& cli) {
+  app.fallthrough();
+  AddOption(app, "--data", cli.store.data_dir, "DATA",
+            "Directory of the embedded store, documents and voice outbox");
+  AddOption(app, "--db", cli.store.db_url, "DB", "Database URL: sqlite:///path (postgresql:// later)");
+  AddOption(app, "--master-key-file", cli.store.master_key_file, "MASTER_KEY_FILE",
+            "File with the 32-byte master key that seals API secrets (default DATA/master.key, "
+            "created on first run)");
+  AddOption(app, "--default-limit", cli.registry.registry.default_limit, "DEFAULT_LIMIT",
+            "Numbers a new account may register")
+      ->check(CLI::NonNegativeNumber);
+  AddOption(app, "--pending-lifetime", cli.pending_lifetime, "PENDING_LIFETIME",
+            "How long a number may stay PENDING before it expires");
+  AddOption(app, "--verified-lifetime-months", cli.registry.registry.verified_lifetime_months,
+            "VERIFIED_LIFETIME_MONTHS", "How many calendar months a verification lasts")
+      ->check(CLI::Range(1, 120));
+  app.add_flag("--sync-full,!--sync-normal", cli.store.synchronous_full,
+               "SQLite synchronous=FULL (survives power loss) or NORMAL (survives a crash)")
+      ->envname("SENDERID_SYNC_FULL");
+
+  // serve
+  CLI::App* serve = app.add_subcommand("serve", "Serve the senderid/v1 API");
+  AddOption(*serve, "--listen", cli.serve.listen, "LISTEN", "Address and port to listen on");
+  AddOption(*serve, "--public-url", cli.serve.public_url, "PUBLIC_URL",
+            "Public base URL (prefix of document urls)");
+  AddOption(*serve, "--io-threads", cli.serve.io_threads, "IO_THREADS", "Network threads")
+      ->check(CLI::Range(1, 64));
+  AddOption(*serve, "--workers", cli.serve.workers, "WORKERS", "Request worker threads")
+      ->check(CLI::Range(1, 512));
+  AddOption(*serve, "--sweep-interval", cli.serve.sweep_interval, "SWEEP_INTERVAL",
+            "How often lapsed numbers are expired and spent signatures pruned");
+  serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
+      ->envname("SENDERID_ACCESS_LOG");
+  serve->callback([&cli] {
+    if (Finish(cli)) cli.exit_code = RunServe(cli);
+    else cli.exit_code = 2;
+  });
+
+  // accounts
+  CLI::App* accounts = app.add_subcommand("accounts", "Manage accounts");
+  accounts->require_subcommand(1);
+  {
+    CLI::App* create = accounts->add_subcommand("create", "Create an account with one API key");
+    static std::string name;
+    static std::optional<int> limit;
+    create->add_option("--name", name, "Account name (default contact name of unlock requests)")
+        ->required();
+    create->add_option("--limit", limit, "Numbers this account may register")
+        ->check(CLI::NonNegativeNumber);
+    create->callback([&cli] {
+      if (!Finish(cli)) return void(cli.exit_code = 2);
+      auto r = OpenForCommand(cli);
+      if (!r) return void(cli.exit_code = 1);
+      Result<Credentials> c = r->accounts->CreateAccount(name, limit);
+      if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
+      Print(json::EncodeCredentials(*c, /*with_account=*/true));
+    });
+    for (const bool activate : {false, true}) {
+      CLI::App* sub = accounts->add_subcommand(activate ? "activate" : "deactivate",
+                                               activate ? "Let an account use the API again"
+                                                        : "Refuse every call of an account (403)");
+      static std::string ids[2];
+      sub->add_option("ID", ids[activate], "Account id")->required();
+      sub->callback([&cli, activate] {
+        if (!Finish(cli)) return void(cli.exit_code = 2);
+        auto r = OpenForCommand(cli);
+        if (!r) return void(cli.exit_code = 1);
+        Result<Account> a = r->accounts->SetAccountState(
+            ids[activate], activate ? ActiveState::kActive : ActiveState::kInactive);
+        if (!a.ok()) return void(cli.exit_code = Fail(a.error()));
+        Print(json::EncodeAccount(*a));
+      });
+    }
+  }
+
+  // keys
+  CLI::App* keys = app.add_subcommand("keys", "Manage API keys");
+  keys->require_subcommand(1);
+  {
+    CLI::App* create = keys->add_subcommand("create", "Create an API key for an account");
+    static std::string account;
+    static std::vector<std::string> scopes;
+    create->add_option("--account", account, "Account id")->required();
+    create->add_option("--scope", scopes, "senderid:read and/or senderid:write (default both)")
+        ->check(CLI::IsMember({"senderid:read", "senderid:write"}));
+    create->callback([&cli] {
+      if (!Finish(cli)) return void(cli.exit_code = 2);
+      unsigned mask = scopes.empty() ? (kScopeRead | kScopeWrite) : 0u;
+      for (const std::string& s : scopes) mask |= s == "senderid:read" ? kScopeRead : kScopeWrite;
+      auto r = OpenForCommand(cli);
+      if (!r) return void(cli.exit_code = 1);
+      Result<Credentials> c = r->accounts->CreateKey(account, mask);
+      if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
+      Print(json::EncodeCredentials(*c, /*with_account=*/false));
+    });
+    CLI::App* revoke = keys->add_subcommand("revoke", "Revoke an API key for good");
+    static std::string api_key;
+    revoke->add_option("APIKEY", api_key, "The key")->required();
+    revoke->callback([&cli] {
+      if (!Finish(cli)) return void(cli.exit_code = 2);
+      auto r = OpenForCommand(cli);
+      if (!r) return void(cli.exit_code = 1);
+      Status s = r->accounts->RevokeKey(api_key);
+      if (!s.ok()) return void(cli.exit_code = Fail(s.error()));
+      Print(json::EncodeFields({{"apiKey", api_key}, {"status", "REVOKED"}}));
+    });
+  }
+
+  // numbers
+  CLI::App* numbers = app.add_subcommand("numbers", "Operator actions on sender numbers");
+  numbers->require_subcommand(1);
+  {
+    CLI::App* allow = numbers->add_subcommand(
+        "allow-special", "Let an account register a special service number (112, 1301, …)");
+    static std::string account, number;
+    allow->add_option("--account", account, "Account id")->required();
+    allow->add_option("NUMBER", number, "The special number")->required();
+    allow->callback([&cli] {
+      if (!Finish(cli)) return void(cli.exit_code = 2);
+      auto r = OpenForCommand(cli);
+      if (!r) return void(cli.exit_code = 1);
+      Result<std::string> digits = r->accounts->AllowSpecialNumber(account, number);
+      if (!digits.ok()) return void(cli.exit_code = Fail(digits.error()));
+      Print(json::EncodeFields(
+          {{"accountId", account}, {"phoneNumber", *digits}, {"status", "ALLOWED"}}));
+    });
+  }
+
+  DefineSignCommand(app, cli.exit_code);
+}
+
+}  // namespace senderid

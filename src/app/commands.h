@@ -1,0 +1,42 @@
+#pragma once
+// The subcommands of the senderid binary and the options they share (SPEC §10). Every option also
+// reads SENDERID_<OPTION> from the environment; a flag wins over the environment.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "app/wiring.h"
+
+namespace senderid {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;
+  int io_threads = 2;
+  int workers = 16;
+  std::string sweep_interval = "60s";
+  bool access_log = true;
+};
+
+struct CommandLine {
+  StoreConfig store;
+  RegistryConfig registry;
+  std::string pending_lifetime = "12d";
+  ServeConfig serve;
+  int exit_code = 0;
+};
+
+void DefineCommands(CLI::App& app, CommandLine& cli);
+
+// `senderid serve`: runs until SIGTERM/SIGINT; returns the exit code.
+int RunServe(const CommandLine& cli);
+
+// Opens the registry for a command; prints a one-line error and returns null on failure.
+std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli);
+
+// Prints a one-line error to stderr in the CLI's format.
+void PrintError(const std::string& message);
+
+}  // namespace senderid

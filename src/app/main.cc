@@ -1,0 +1,25 @@
+// senderid: the sender-number registry server and its operator command line (SPEC §10).
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("senderid"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  CLI::App app{"senderid — sender-number (발신번호) registry, SOLAPI senderid/v1 compatible"};
+  app.require_subcommand(1);
+  senderid::CommandLine cli;
+  senderid::DefineCommands(app, cli);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return cli.exit_code;
+}

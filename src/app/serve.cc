@@ -1,0 +1,101 @@
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/duration.h"
+#include "http/api.h"
+#include "http/server.h"
+
+namespace senderid {
+namespace {
+
+bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  const auto [end, ec] = std::from_chars(first, last, port);
+  return ec == std::errc() && end == last && first != last;
+}
+
+// Expires lapsed numbers and forgets spent signatures every `interval`, until stopped.
+class Sweeper {
+ public:
+  Sweeper(Registry& registry, TimeMs interval) : registry_(registry), interval_(interval) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Sweeper() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      lock.unlock();
+      Result<int> expired = registry_.numbers->SweepExpired();
+      if (!expired.ok()) spdlog::warn("expiry sweep failed: {}", expired.error().message);
+      else if (*expired > 0) spdlog::info("expiry sweep: {} account(s) updated", *expired);
+      Result<int> pruned = registry_.authenticator->PruneSpentSignatures();
+      if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
+      lock.lock();
+      if (cv_.wait_for(lock, std::chrono::milliseconds(interval_), [this] { return stop_; })) return;
+    }
+  }
+
+  Registry& registry_;
+  TimeMs interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServe(const CommandLine& cli) {
+  http::ServerOptions options;
+  if (!ParseListen(cli.serve.listen, options.address, options.port)) {
+    PrintError("--listen: HOST:PORT expected, e.g. 127.0.0.1:8080");
+    return 2;
+  }
+  const std::optional<TimeMs> sweep = ParseDuration(cli.serve.sweep_interval);
+  if (!sweep || *sweep <= 0) {
+    PrintError("--sweep-interval: a duration like 60s or 500ms expected");
+    return 2;
+  }
+  std::unique_ptr<Registry> registry = OpenForCommand(cli);
+  if (!registry) return 1;
+
+  options.io_threads = cli.serve.io_threads;
+  options.worker_threads = cli.serve.workers;
+  options.handle_signals = true;
+  options.access_log = cli.serve.access_log;
+  http::Api api(http::ApiOptions{}, *registry->authenticator, *registry->numbers);
+  http::Server server(options, api);
+  if (const std::string error = server.Start(); !error.empty()) {
+    PrintError(error);
+    return 1;
+  }
+  spdlog::info("senderid listening on {}:{} (data {})", options.address, server.port(),
+               cli.store.data_dir);
+  {
+    Sweeper sweeper(*registry, *sweep);
+    server.Run();
+  }
+  spdlog::info("senderid stopped");
+  return 0;
+}
+
+}  // namespace senderid

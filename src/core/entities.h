@@ -1,0 +1,123 @@
+#pragma once
+// The registry's records (SPEC §3) as plain values. No behaviour beyond naming; the rules that change
+// them live in the services, their storage in the Store adapters, their wire form in json/.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace senderid {
+
+enum class NumberStatus { kPending, kActive, kInactive, kDuplicated, kExpired };
+enum class VerificationMethod { kNone, kArs, kDocument };
+// kCancelled: closed without a decision because its number was deleted.
+enum class RequestStatus { kPending, kApproved, kRejected, kCancelled };
+enum class ActiveState { kActive, kInactive };
+
+std::string_view ToString(NumberStatus s);
+std::string_view ToString(VerificationMethod m);  // "" for kNone
+std::string_view ToString(RequestStatus s);
+std::string_view ToString(ActiveState s);
+std::optional<NumberStatus> ParseNumberStatus(std::string_view s);
+std::optional<RequestStatus> ParseRequestStatus(std::string_view s);
+
+// Verified numbers hold their phone number against other accounts (SPEC §4.1).
+inline bool IsVerified(NumberStatus s) {
+  return s == NumberStatus::kActive || s == NumberStatus::kInactive;
+}
+
+struct Account {
+  std::string account_id;  // digits
+  std::string name;
+  int limit = 5;
+  ActiveState state = ActiveState::kActive;
+  TimeMs date_created = 0;
+  TimeMs date_updated = 0;
+};
+
+enum Scope : unsigned { kScopeRead = 1u, kScopeWrite = 2u };
+
+struct ApiKey {
+  std::string api_key;
+  std::string account_id;
+  std::string secret;  // plaintext, only ever in memory; stored sealed
+  unsigned scopes = kScopeRead | kScopeWrite;
+  ActiveState state = ActiveState::kActive;
+  TimeMs date_created = 0;
+};
+
+struct LogEntry {
+  TimeMs create_at = 0;
+  std::string message;
+};
+
+struct Approval {
+  std::string approval_id;
+  std::string account_id;
+  std::string handle_key;
+  std::vector<std::string> documents;
+  RequestStatus status = RequestStatus::kPending;
+  std::optional<std::string> reason;
+  std::optional<std::string> decided_by;
+  TimeMs date_created = 0;
+  TimeMs date_updated = 0;
+};
+
+struct UnlockDuplicate {
+  std::string duplicate_id;
+  std::string account_id;
+  std::string handle_key;
+  std::string reason_for_requested;
+  std::string name;
+  RequestStatus status = RequestStatus::kPending;
+  std::optional<std::string> reason;
+  std::optional<std::string> decided_by;
+  TimeMs date_created = 0;
+  TimeMs date_updated = 0;
+};
+
+struct Limitation {
+  std::string limitation_id;
+  std::string account_id;
+  std::vector<std::string> documents;
+  RequestStatus status = RequestStatus::kPending;
+  std::optional<std::string> reason;
+  std::optional<std::string> decided_by;
+  int limit_requested = 0;
+  int limit_before_request = 0;
+  TimeMs date_created = 0;
+  TimeMs date_updated = 0;
+};
+
+struct SenderId {
+  std::string handle_key;  // SED…
+  std::string account_id;
+  std::string phone_number;  // digits only
+  NumberStatus status = NumberStatus::kPending;
+  VerificationMethod method = VerificationMethod::kNone;
+  std::optional<TimeMs> expire_at;
+  std::vector<LogEntry> log;
+  std::vector<Approval> approvals;
+  std::optional<UnlockDuplicate> unlock;  // the latest unlock request, if any
+  // An operator approved this entry's duplicate unlock: it may be verified although another account
+  // holds the number (SPEC §4.1).
+  bool duplicate_unlocked = false;
+  TimeMs date_created = 0;
+  TimeMs date_updated = 0;
+};
+
+// The answer of every write on numbers and papers (SPEC §3.1).
+struct AccountDoc {
+  Account account;
+  std::vector<SenderId> sender_ids;  // by date_created ascending
+  std::vector<Limitation> limitations;
+  // Set only for a paged answer (SPEC §8): the handleKey that starts the next page, or null at the end.
+  bool paged = false;
+  std::optional<std::string> next_key;
+};
+
+}  // namespace senderid

@@ -1,0 +1,120 @@
+#pragma once
+// Error values of the domain core. Every fallible core operation returns Result<T>; nothing in the
+// core throws. The codes are the SPEC §9 vocabulary; the HTTP adapter maps each to a status and a wire
+// name in exactly one table (http/error_table.cc).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace senderid {
+
+enum class ErrorCode {
+  kValidationError,
+  kInvalidPhoneNumber,
+  kInvalidSenderId,
+  kInvalidDocumentId,
+  kLimitExceeded,
+  kInvalidFileType,
+  kInvalidMFAData,
+  kInvalidAPIKey,
+  kSignatureDoesNotMatch,
+  kRequestTimeTooSkewed,
+  kDuplicatedSignature,
+  kForbidden,
+  kMFARequired,
+  kInvalidMFAToken,
+  kMFATransactionExpired,
+  kResourceNotFound,
+  kMethodNotAllowed,
+  kAlreadyRegistered,
+  kAlreadyApproved,
+  kAlreadyRequested,
+  kDuplicatedSenderId,
+  kFailedToUpdate,
+  kFailedToDelete,
+  kDocumentInUse,
+  kFileSizeTooLarge,
+  kPayloadTooLarge,
+  kMFAAttemptsExceeded,
+  kTooManyVerificationCalls,
+  kInternalError,
+  kVoiceCallFailed,
+  kServiceUnavailable,
+  // Operator-side (CLI) only; never produced on an API path.
+  kNotFound,
+  kConflict,
+};
+
+// What an MFA error tells the client (SPEC §5). Only the fields that apply are set.
+struct MfaDetails {
+  std::vector<std::string> auth_types;  // set when no x-mfa-data was sent
+  std::string auth_type;
+  std::string transaction_id;
+  std::optional<int64_t> expires_at;
+  std::optional<int> attempts_left;
+  std::optional<int64_t> resend_after;
+};
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+  std::optional<int64_t> retry_after_seconds;
+  std::optional<MfaDetails> mfa;
+
+  Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
+  Error& WithRetryAfter(int64_t seconds) & {
+    retry_after_seconds = seconds < 1 ? 1 : seconds;
+    return *this;
+  }
+  Error&& WithRetryAfter(int64_t seconds) && { return std::move(WithRetryAfter(seconds)); }
+};
+
+// A value or an Error. Deliberately tiny: std::expected is C++23 and not in g++ 12.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return v_.index() == 0; }
+  const T& value() const& { return std::get<0>(v_); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+  const Error& error() const& { return std::get<1>(v_); }
+  Error&& error() && { return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Ok {};
+using Status = Result<Ok>;
+inline Status OkStatus() { return Ok{}; }
+
+}  // namespace senderid
+
+#define SID_CONCAT_INNER(a, b) a##b
+#define SID_CONCAT(a, b) SID_CONCAT_INNER(a, b)
+
+// Returns the error of `expr` (a Result) from the enclosing function.
+#define SID_TRY(expr)                                            \
+  do {                                                           \
+    auto sid_try_result_ = (expr);                               \
+    if (!sid_try_result_.ok()) return std::move(sid_try_result_).error(); \
+  } while (false)
+
+// `SID_ASSIGN_OR_RETURN(auto x, Foo());` declares x from Foo()'s value or returns its error.
+#define SID_ASSIGN_OR_RETURN(lhs, expr) \
+  SID_ASSIGN_OR_RETURN_IMPL(SID_CONCAT(sid_result_, __LINE__), lhs, expr)
+#define SID_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return std::move(tmp).error();      \
+  lhs = std::move(tmp).value()

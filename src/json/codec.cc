@@ -1,0 +1,231 @@
+#include "json/codec.h"
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+
+namespace senderid::json {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr int kMaxDepth = 32;
+
+ordered_json Date(TimeMs t) { return FormatIsoMillis(t); }
+ordered_json OptionalDate(const std::optional<TimeMs>& t) {
+  return t ? ordered_json(FormatIsoMillis(*t)) : ordered_json(nullptr);
+}
+ordered_json OptionalText(const std::optional<std::string>& s) {
+  return s ? ordered_json(*s) : ordered_json(nullptr);
+}
+
+ordered_json EncodeApproval(const Approval& a) {
+  ordered_json j;
+  j["approvalId"] = a.approval_id;
+  j["documents"] = a.documents;
+  j["status"] = ToString(a.status);
+  j["reason"] = OptionalText(a.reason);
+  j["dateCreated"] = Date(a.date_created);
+  j["dateUpdated"] = Date(a.date_updated);
+  return j;
+}
+
+ordered_json EncodeUnlock(const std::optional<UnlockDuplicate>& u) {
+  ordered_json j;
+  if (!u) {
+    for (const char* k : {"duplicateId", "reason", "reasonForRequested", "name", "status",
+                          "dateCreated", "dateUpdated"})
+      j[k] = nullptr;
+    return j;
+  }
+  j["duplicateId"] = u->duplicate_id;
+  j["reason"] = OptionalText(u->reason);
+  j["reasonForRequested"] = u->reason_for_requested;
+  j["name"] = u->name;
+  j["status"] = ToString(u->status);
+  j["dateCreated"] = Date(u->date_created);
+  j["dateUpdated"] = Date(u->date_updated);
+  return j;
+}
+
+ordered_json EncodeSenderId(const SenderId& e) {
+  ordered_json j;
+  j["phoneNumber"] = e.phone_number;
+  j["handleKey"] = e.handle_key;
+  j["status"] = ToString(e.status);
+  j["method"] = e.method == VerificationMethod::kNone ? ordered_json(nullptr)
+                                                      : ordered_json(ToString(e.method));
+  j["expireAt"] = OptionalDate(e.expire_at);
+  ordered_json log = ordered_json::array();
+  for (const LogEntry& l : e.log) log.push_back({{"createAt", Date(l.create_at)}, {"message", l.message}});
+  j["log"] = std::move(log);
+  ordered_json approvals = ordered_json::array();
+  for (const Approval& a : e.approvals) approvals.push_back(EncodeApproval(a));
+  j["approvalDocuments"] = std::move(approvals);
+  j["unlockDuplicate"] = EncodeUnlock(e.unlock);
+  j["dateCreated"] = Date(e.date_created);
+  j["dateUpdated"] = Date(e.date_updated);
+  return j;
+}
+
+ordered_json EncodeLimitation(const Limitation& l) {
+  ordered_json j;
+  j["limitationId"] = l.limitation_id;
+  j["documents"] = l.documents;
+  j["status"] = ToString(l.status);
+  j["reason"] = OptionalText(l.reason);
+  j["limitRequested"] = l.limit_requested;
+  j["limitBeforeRequest"] = l.limit_before_request;
+  j["dateCreated"] = Date(l.date_created);
+  j["dateUpdated"] = Date(l.date_updated);
+  return j;
+}
+
+std::string Dump(const ordered_json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Error Invalid(std::string message) { return Error(ErrorCode::kValidationError, std::move(message)); }
+
+// Parses a request body that must be a JSON object (an empty body is {}), with a nesting limit.
+Result<json> ParseObject(std::string_view body) {
+  const auto blank = body.find_first_not_of(" \t\r\n");
+  if (blank == std::string_view::npos) return json::object();
+  bool too_deep = false;
+  json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return !too_deep;
+  };
+  json j = json::parse(body.begin(), body.end(), limit_depth, /*allow_exceptions=*/false);
+  if (too_deep) return Invalid("request body is nested too deeply");
+  if (j.is_discarded()) return Invalid("request body is not valid JSON");
+  if (!j.is_object()) return Invalid("request body must be a JSON object");
+  return j;
+}
+
+Status OnlyFields(const json& j, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : j.items()) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (!known) return Invalid("unknown field '" + key + "'");
+  }
+  return OkStatus();
+}
+
+Result<std::string> RequiredString(const json& j, const char* field) {
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return Invalid(std::string("'") + field + "' is required");
+  if (!it->is_string()) return Invalid(std::string("'") + field + "' must be a string");
+  return it->get<std::string>();
+}
+
+Result<std::vector<std::string>> OptionalStringArray(const json& j, const char* field) {
+  std::vector<std::string> out;
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_array()) return Invalid(std::string("'") + field + "' must be an array of strings");
+  for (const json& v : *it) {
+    if (!v.is_string()) return Invalid(std::string("'") + field + "' must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeAccountDoc(const AccountDoc& doc) {
+  ordered_json j;
+  j["accountId"] = doc.account.account_id;
+  j["limit"] = doc.account.limit;
+  ordered_json ids = ordered_json::array();
+  for (const SenderId& e : doc.sender_ids) ids.push_back(EncodeSenderId(e));
+  j["senderIds"] = std::move(ids);
+  ordered_json limits = ordered_json::array();
+  for (const Limitation& l : doc.limitations) limits.push_back(EncodeLimitation(l));
+  j["limitationDocuments"] = std::move(limits);
+  j["dateCreated"] = Date(doc.account.date_created);
+  j["dateUpdated"] = Date(doc.account.date_updated);
+  if (doc.paged) j["nextKey"] = OptionalText(doc.next_key);
+  return Dump(j);
+}
+
+std::string EncodeStringArray(const std::vector<std::string>& values) {
+  return Dump(ordered_json(values));
+}
+
+std::string EncodeError(std::string_view error_code, std::string_view message,
+                        const std::optional<MfaDetails>& mfa) {
+  ordered_json j;
+  j["errorCode"] = error_code;
+  j["errorMessage"] = message;
+  if (mfa) {
+    ordered_json m = ordered_json::object();
+    if (!mfa->auth_types.empty()) m["authTypes"] = mfa->auth_types;
+    if (!mfa->auth_type.empty()) m["authType"] = mfa->auth_type;
+    if (!mfa->transaction_id.empty()) m["transactionId"] = mfa->transaction_id;
+    if (mfa->expires_at) m["expiresAt"] = Date(*mfa->expires_at);
+    if (mfa->attempts_left) m["attemptsLeft"] = *mfa->attempts_left;
+    if (mfa->resend_after) m["resendAfter"] = Date(*mfa->resend_after);
+    j["mfa"] = std::move(m);
+  }
+  return Dump(j);
+}
+
+std::string EncodeCredentials(const Credentials& c, bool with_account) {
+  ordered_json j;
+  if (with_account) j["accountId"] = c.account_id;
+  j["apiKey"] = c.api_key;
+  j["apiSecret"] = c.api_secret;
+  if (with_account) {
+    j["limit"] = c.limit;
+  } else {
+    ordered_json scopes = ordered_json::array();
+    if (c.scopes & kScopeRead) scopes.push_back("senderid:read");
+    if (c.scopes & kScopeWrite) scopes.push_back("senderid:write");
+    j["accountId"] = c.account_id;
+    j["scopes"] = std::move(scopes);
+  }
+  return Dump(j);
+}
+
+std::string EncodeAccount(const Account& a) {
+  ordered_json j;
+  j["accountId"] = a.account_id;
+  j["name"] = a.name;
+  j["limit"] = a.limit;
+  j["status"] = ToString(a.state);
+  j["dateCreated"] = Date(a.date_created);
+  j["dateUpdated"] = Date(a.date_updated);
+  return Dump(j);
+}
+
+std::string EncodeFields(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  ordered_json j = ordered_json::object();
+  for (const auto& [name, value] : fields) j[std::string(name)] = value;
+  return Dump(j);
+}
+
+Result<CreateNumberRequest> DecodeCreateNumber(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"phoneNumber", "documents"}));
+  CreateNumberRequest r;
+  SID_ASSIGN_OR_RETURN(r.phone_number, RequiredString(j, "phoneNumber"));
+  SID_ASSIGN_OR_RETURN(r.documents, OptionalStringArray(j, "documents"));
+  return r;
+}
+
+Result<UpdateStatusRequest> DecodeUpdateStatus(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"status"}));
+  UpdateStatusRequest r;
+  SID_ASSIGN_OR_RETURN(r.status, RequiredString(j, "status"));
+  return r;
+}
+
+Status DecodeEmptyBody(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  return OnlyFields(j, {});
+}
+
+}  // namespace senderid::json

@@ -1,0 +1,46 @@
+#pragma once
+// The wire form of SPEC shapes: encoding of responses and CLI output, strict decoding of request
+// bodies. The only place that includes nlohmann/json. Pure functions, thread-safe.
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/error.h"
+#include "core/services/accounts_service.h"
+
+namespace senderid::json {
+
+std::string EncodeAccountDoc(const AccountDoc& doc);
+std::string EncodeStringArray(const std::vector<std::string>& values);
+// {"errorCode","errorMessage"} plus "mfa" when the error carries MFA details.
+std::string EncodeError(std::string_view error_code, std::string_view message,
+                        const std::optional<MfaDetails>& mfa);
+
+// CLI output.
+std::string EncodeCredentials(const Credentials& c, bool with_account);
+std::string EncodeAccount(const Account& a);
+// A flat object of string fields, in the given order.
+std::string EncodeFields(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+
+struct CreateNumberRequest {
+  std::string phone_number;
+  std::vector<std::string> documents;
+};
+struct UpdateStatusRequest {
+  std::string status;
+};
+
+// ValidationError naming the field for malformed JSON, a non-object body, a missing or ill-typed
+// field, or a field the endpoint does not know. An empty body reads as {}.
+Result<CreateNumberRequest> DecodeCreateNumber(std::string_view body);
+Result<UpdateStatusRequest> DecodeUpdateStatus(std::string_view body);
+// For endpoints without a body: anything but nothing, whitespace or {} is refused.
+Status DecodeEmptyBody(std::string_view body);
+
+}  // namespace senderid::json

@@ -1,0 +1,79 @@
+#pragma once
+// One SQLite connection with a cache of prepared statements, and the mapping of SQLite failures to
+// core errors. Not thread-safe: a connection is used by one thread at a time.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace senderid::sqlite {
+
+// A store failure as the core sees it: disk full, read-only, locked or I/O trouble are
+// kServiceUnavailable (retry later helps); anything else is kInternalError. `what` stays in the
+// message for the server log; the HTTP layer never shows it to clients.
+Error StoreError(sqlite3* db, int rc, std::string_view what);
+
+class Statement;
+
+class Connection {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+
+  // Opens (creating when kReadWrite) the database file and applies the per-connection pragmas.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, Mode mode,
+                                                  bool synchronous_full);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+  // Runs one or more statements without results.
+  Status Exec(const char* sql);
+  // The cached prepared statement for `sql`, reset and ready to bind. `sql` must be a string literal
+  // (its address is the cache key).
+  Result<Statement> Prepare(const char* sql);
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// A borrowed prepared statement; resets and clears its bindings when it goes out of scope.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::optional<int64_t> value);
+  Statement& BindNull(int index);
+
+  // Advances to the next row: true for a row, false when done.
+  Result<bool> Step();
+  // Runs a statement that returns no rows; the number of rows it changed.
+  Result<int> Run();
+
+  std::string Text(int column) const;
+  std::string Blob(int column) const;
+  int64_t Int(int column) const;
+  std::optional<int64_t> OptionalInt(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+}  // namespace senderid::sqlite

@@ -1,0 +1,104 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace senderid::sqlite {
+namespace {
+
+// Times are milliseconds since the Unix epoch (UTC). Enumerations are stored by their SPEC names.
+constexpr const char* kMigrations[] = {
+    // 1: accounts, keys, sender numbers with their logs, spent signatures, special-number overrides.
+    R"sql(
+CREATE TABLE accounts (
+  account_id   TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  limit_count  INTEGER NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('ACTIVE', 'INACTIVE')),
+  date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE api_keys (
+  api_key       TEXT PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts (account_id),
+  sealed_secret BLOB NOT NULL,
+  scopes        INTEGER NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('ACTIVE', 'INACTIVE')),
+  date_created  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX api_keys_by_account ON api_keys (account_id);
+
+CREATE TABLE sender_ids (
+  handle_key         TEXT PRIMARY KEY,
+  account_id         TEXT NOT NULL REFERENCES accounts (account_id),
+  phone_number       TEXT NOT NULL,
+  status             TEXT NOT NULL
+                     CHECK (status IN ('PENDING', 'ACTIVE', 'INACTIVE', 'DUPLICATED', 'EXPIRED')),
+  method             TEXT CHECK (method IN ('ARS', 'DOCUMENT')),
+  expire_at          INTEGER,
+  duplicate_unlocked INTEGER NOT NULL DEFAULT 0,
+  date_created       INTEGER NOT NULL,
+  date_updated       INTEGER NOT NULL,
+  UNIQUE (account_id, phone_number)
+) STRICT;
+CREATE INDEX sender_ids_by_number ON sender_ids (phone_number);
+CREATE INDEX sender_ids_by_account ON sender_ids (account_id, date_created, handle_key);
+CREATE INDEX sender_ids_due ON sender_ids (expire_at)
+  WHERE status IN ('PENDING', 'ACTIVE', 'INACTIVE');
+
+CREATE TABLE sender_id_logs (
+  handle_key TEXT NOT NULL REFERENCES sender_ids (handle_key) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  create_at  INTEGER NOT NULL,
+  message    TEXT NOT NULL,
+  PRIMARY KEY (handle_key, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE used_signatures (
+  signature  TEXT PRIMARY KEY,
+  keep_until INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX used_signatures_by_expiry ON used_signatures (keep_until);
+
+CREATE TABLE special_numbers (
+  account_id   TEXT NOT NULL REFERENCES accounts (account_id),
+  phone_number TEXT NOT NULL,
+  date_created INTEGER NOT NULL,
+  PRIMARY KEY (account_id, phone_number)
+) STRICT, WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+Result<int> UserVersion(Connection& conn) {
+  SID_ASSIGN_OR_RETURN(Statement st, conn.Prepare("PRAGMA user_version"));
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+}  // namespace
+
+Status Migrate(Connection& conn) {
+  SID_ASSIGN_OR_RETURN(int version, UserVersion(conn));
+  if (version > kLatest)
+    return Error(ErrorCode::kServiceUnavailable,
+                 "the database was written by a newer senderid (schema " +
+                     std::to_string(version) + ")");
+  if (version == kLatest) return OkStatus();
+  // IMMEDIATE takes the write lock first, so a second process waits and then sees the new version.
+  SID_TRY(conn.Exec("BEGIN IMMEDIATE"));
+  Status result = [&]() -> Status {
+    SID_ASSIGN_OR_RETURN(int current, UserVersion(conn));
+    for (int v = current; v < kLatest; ++v) {
+      SID_TRY(conn.Exec(kMigrations[v]));
+      const std::string set_version = "PRAGMA user_version = " + std::to_string(v + 1);
+      SID_TRY(conn.Exec(set_version.c_str()));
+    }
+    return conn.Exec("COMMIT");
+  }();
+  if (!result.ok()) (void)conn.Exec("ROLLBACK");
+  return result;
+}
+
+}  // namespace senderid::sqlite

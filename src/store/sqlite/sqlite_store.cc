@@ -1,0 +1,157 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace senderid::sqlite {
+namespace {
+
+struct WriteJob {
+  const Store::WriteFn* fn;
+  std::promise<Status> done;
+};
+
+}  // namespace
+
+class SqliteStore::Impl {
+ public:
+  Impl(SqliteOptions options, std::unique_ptr<Connection> writer)
+      : options_(std::move(options)), writer_(std::move(writer)) {
+    thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  Status Read(const ReadFn& fn) {
+    SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
+    Status result = [&]() -> Status {
+      SID_TRY(conn->Exec("BEGIN"));
+      SqliteTx tx(*conn);
+      Status s = fn(tx);
+      Status end = conn->Exec("COMMIT");
+      if (!s.ok()) return s;
+      return end;
+    }();
+    GiveBackReader(std::move(conn));
+    return result;
+  }
+
+  Status Write(const WriteFn& fn) {
+    WriteJob job{&fn, {}};
+    std::future<Status> done = job.done.get_future();
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(&job);
+    }
+    cv_.notify_one();
+    return done.get();
+  }
+
+ private:
+  Result<std::unique_ptr<Connection>> TakeReader() {
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!readers_.empty()) {
+        std::unique_ptr<Connection> conn = std::move(readers_.back());
+        readers_.pop_back();
+        return conn;
+      }
+    }
+    return Connection::Open(options_.path, Connection::Mode::kReadOnly, options_.synchronous_full);
+  }
+
+  void GiveBackReader(std::unique_ptr<Connection> conn) {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(conn));
+  }
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<WriteJob*> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping with nothing left
+        while (!queue_.empty() && batch.size() < static_cast<size_t>(options_.max_group)) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      CommitGroup(batch);
+    }
+  }
+
+  // Runs the batch in one transaction, each job in its own savepoint, and answers every job after
+  // the commit (or its failure).
+  void CommitGroup(const std::vector<WriteJob*>& batch) {
+    std::vector<Status> results(batch.size(), OkStatus());
+    Status begin = writer_->Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      for (WriteJob* job : batch) job->done.set_value(begin);
+      return;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Status s = writer_->Exec("SAVEPOINT job");
+      if (s.ok()) {
+        SqliteTx tx(*writer_);
+        s = (*batch[i]->fn)(tx);
+        if (!s.ok()) (void)writer_->Exec("ROLLBACK TO job");
+        Status release = writer_->Exec("RELEASE job");
+        if (s.ok() && !release.ok()) s = release;
+      }
+      results[i] = std::move(s);
+    }
+    Status commit = writer_->Exec("COMMIT");
+    if (!commit.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      for (Status& r : results)
+        if (r.ok()) r = commit;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+  }
+
+  SqliteOptions options_;
+  std::unique_ptr<Connection> writer_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<WriteJob*> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
+  SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                       Connection::Open(options.path, Connection::Mode::kReadWrite,
+                                        options.synchronous_full));
+  SID_TRY(writer->Exec("PRAGMA journal_mode=WAL"));
+  SID_TRY(Migrate(*writer));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::make_unique<Impl>(options, std::move(writer))));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::Read(const ReadFn& fn) { return impl_->Read(fn); }
+Status SqliteStore::Write(const WriteFn& fn) { return impl_->Write(fn); }
+
+}  // namespace senderid::sqlite

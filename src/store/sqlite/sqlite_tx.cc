@@ -1,0 +1,317 @@
+#include "store/sqlite/sqlite_tx.h"
+
+#include <unordered_map>
+
+namespace senderid::sqlite {
+namespace {
+
+ActiveState ParseState(const std::string& s) {
+  return s == "ACTIVE" ? ActiveState::kActive : ActiveState::kInactive;
+}
+
+VerificationMethod ParseMethod(const std::optional<std::string>& s) {
+  if (!s) return VerificationMethod::kNone;
+  return *s == "ARS" ? VerificationMethod::kArs : VerificationMethod::kDocument;
+}
+
+std::optional<std::string> MethodColumn(VerificationMethod m) {
+  if (m == VerificationMethod::kNone) return std::nullopt;
+  return std::string(ToString(m));
+}
+
+constexpr const char* kSenderIdColumns =
+    "SELECT handle_key, account_id, phone_number, status, method, expire_at, duplicate_unlocked, "
+    "date_created, date_updated FROM sender_ids ";
+
+SenderId ReadSenderIdRow(const Statement& st) {
+  SenderId e;
+  e.handle_key = st.Text(0);
+  e.account_id = st.Text(1);
+  e.phone_number = st.Text(2);
+  e.status = ParseNumberStatus(st.Text(3)).value_or(NumberStatus::kPending);
+  e.method = ParseMethod(st.OptionalText(4));
+  e.expire_at = st.OptionalInt(5);
+  e.duplicate_unlocked = st.Int(6) != 0;
+  e.date_created = st.Int(7);
+  e.date_updated = st.Int(8);
+  return e;
+}
+
+Result<std::vector<SenderId>> ReadSenderIdRows(Statement& st) {
+  std::vector<SenderId> out;
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back(ReadSenderIdRow(st));
+  }
+}
+
+}  // namespace
+
+Result<std::optional<Account>> SqliteTx::FindAccount(std::string_view account_id) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT account_id, name, limit_count, state, date_created, "
+                                     "date_updated FROM accounts WHERE account_id = ?"));
+  st.Bind(1, account_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Account>();
+  Account a;
+  a.account_id = st.Text(0);
+  a.name = st.Text(1);
+  a.limit = static_cast<int>(st.Int(2));
+  a.state = ParseState(st.Text(3));
+  a.date_created = st.Int(4);
+  a.date_updated = st.Int(5);
+  return std::optional<Account>(std::move(a));
+}
+
+Result<std::optional<StoredApiKey>> SqliteTx::FindApiKey(std::string_view api_key) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT api_key, account_id, sealed_secret, scopes, state, "
+                                     "date_created FROM api_keys WHERE api_key = ?"));
+  st.Bind(1, api_key);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoredApiKey>();
+  StoredApiKey k;
+  k.api_key = st.Text(0);
+  k.account_id = st.Text(1);
+  k.sealed_secret = st.Blob(2);
+  k.scopes = static_cast<unsigned>(st.Int(3));
+  k.state = ParseState(st.Text(4));
+  k.date_created = st.Int(5);
+  return std::optional<StoredApiKey>(std::move(k));
+}
+
+Status SqliteTx::LoadDetails(std::vector<SenderId>& entries) {
+  if (entries.empty()) return OkStatus();
+  std::unordered_map<std::string, SenderId*> by_key;
+  for (SenderId& e : entries) by_key.emplace(e.handle_key, &e);
+  // All entries of one call belong to one account (or are one entry): fetch their logs at once.
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT l.handle_key, l.create_at, l.message FROM sender_id_logs l "
+                    "JOIN sender_ids s ON s.handle_key = l.handle_key "
+                    "WHERE s.account_id = ? ORDER BY l.handle_key, l.seq"));
+  st.Bind(1, entries.front().account_id);
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    auto it = by_key.find(st.Text(0));
+    if (it != by_key.end()) it->second->log.push_back({st.Int(1), st.Text(2)});
+  }
+  return OkStatus();
+}
+
+Result<std::vector<SenderId>> SqliteTx::ListSenderIds(std::string_view account_id) {
+  static const std::string sql =
+      std::string(kSenderIdColumns) + "WHERE account_id = ? ORDER BY date_created, handle_key";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id);
+  SID_ASSIGN_OR_RETURN(std::vector<SenderId> entries, ReadSenderIdRows(st));
+  SID_TRY(LoadDetails(entries));
+  return entries;
+}
+
+Result<std::optional<SenderId>> SqliteTx::FindSenderId(std::string_view account_id,
+                                                       std::string_view phone_number) {
+  static const std::string sql =
+      std::string(kSenderIdColumns) + "WHERE account_id = ? AND phone_number = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id).Bind(2, phone_number);
+  SID_ASSIGN_OR_RETURN(std::vector<SenderId> entries, ReadSenderIdRows(st));
+  if (entries.empty()) return std::optional<SenderId>();
+  SID_ASSIGN_OR_RETURN(
+      Statement logs,
+      conn_.Prepare("SELECT create_at, message FROM sender_id_logs WHERE handle_key = ? ORDER BY seq"));
+  logs.Bind(1, entries.front().handle_key);
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, logs.Step());
+    if (!row) break;
+    entries.front().log.push_back({logs.Int(0), logs.Text(1)});
+  }
+  return std::optional<SenderId>(std::move(entries.front()));
+}
+
+Result<std::vector<SenderId>> SqliteTx::ListSenderIdsByNumber(std::string_view phone_number) {
+  static const std::string sql =
+      std::string(kSenderIdColumns) + "WHERE phone_number = ? ORDER BY date_created, handle_key";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, phone_number);
+  return ReadSenderIdRows(st);
+}
+
+Result<int> SqliteTx::CountSenderIds(std::string_view account_id) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT count(*) FROM sender_ids WHERE account_id = ?"));
+  st.Bind(1, account_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+Result<std::vector<std::string>> SqliteTx::ListActiveNumbers(std::string_view account_id,
+                                                             TimeMs now) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT phone_number FROM sender_ids WHERE account_id = ? AND status = 'ACTIVE' "
+                    "AND (expire_at IS NULL OR expire_at > ?) ORDER BY date_created, handle_key"));
+  st.Bind(1, account_id).Bind(2, now);
+  std::vector<std::string> out;
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back(st.Text(0));
+  }
+}
+
+Result<bool> SqliteTx::HasDueExpiries(std::string_view account_id, TimeMs now) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT 1 FROM sender_ids WHERE account_id = ? AND expire_at <= ? "
+                    "AND status IN ('PENDING', 'ACTIVE', 'INACTIVE') LIMIT 1"));
+  st.Bind(1, account_id).Bind(2, now);
+  return st.Step();
+}
+
+Result<std::vector<std::string>> SqliteTx::AccountsWithDueExpiries(TimeMs now, int max) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT DISTINCT account_id FROM sender_ids WHERE expire_at <= ? "
+                    "AND status IN ('PENDING', 'ACTIVE', 'INACTIVE') LIMIT ?"));
+  st.Bind(1, now).Bind(2, static_cast<int64_t>(max));
+  std::vector<std::string> out;
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back(st.Text(0));
+  }
+}
+
+Result<std::vector<Limitation>> SqliteTx::ListLimitations(std::string_view) {
+  return std::vector<Limitation>();  // limit requests arrive with the documents issue
+}
+
+Result<bool> SqliteTx::IsSpecialNumberAllowed(std::string_view account_id,
+                                              std::string_view phone_number) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT 1 FROM special_numbers WHERE account_id = ? AND "
+                                     "phone_number = ?"));
+  st.Bind(1, account_id).Bind(2, phone_number);
+  return st.Step();
+}
+
+Status SqliteTx::InsertAccount(const Account& a) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO accounts (account_id, name, limit_count, state, date_created, "
+                    "date_updated) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  st.Bind(1, a.account_id).Bind(2, a.name).Bind(3, static_cast<int64_t>(a.limit));
+  st.Bind(4, ToString(a.state)).Bind(5, a.date_created).Bind(6, a.date_updated);
+  SID_ASSIGN_OR_RETURN(int changed, st.Run());
+  if (changed == 0) return Error(ErrorCode::kConflict, "account exists: " + a.account_id);
+  return OkStatus();
+}
+
+Status SqliteTx::UpdateAccount(const Account& a) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE accounts SET name = ?, limit_count = ?, state = ?, "
+                                     "date_updated = ? WHERE account_id = ?"));
+  st.Bind(1, a.name).Bind(2, static_cast<int64_t>(a.limit)).Bind(3, ToString(a.state));
+  st.Bind(4, a.date_updated).Bind(5, a.account_id);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::InsertApiKey(const StoredApiKey& k) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO api_keys (api_key, account_id, sealed_secret, scopes, state, "
+                    "date_created) VALUES (?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, k.api_key).Bind(2, k.account_id).BindBlob(3, k.sealed_secret);
+  st.Bind(4, static_cast<int64_t>(k.scopes)).Bind(5, ToString(k.state)).Bind(6, k.date_created);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::UpdateApiKeyState(std::string_view api_key, ActiveState state) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE api_keys SET state = ? WHERE api_key = ?"));
+  st.Bind(1, ToString(state)).Bind(2, api_key);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::InsertSenderId(const SenderId& e) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO sender_ids (handle_key, account_id, phone_number, status, method, "
+                    "expire_at, duplicate_unlocked, date_created, date_updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, e.handle_key).Bind(2, e.account_id).Bind(3, e.phone_number).Bind(4, ToString(e.status));
+  const std::optional<std::string> method = MethodColumn(e.method);
+  if (method) st.Bind(5, *method); else st.BindNull(5);
+  st.Bind(6, e.expire_at).Bind(7, static_cast<int64_t>(e.duplicate_unlocked));
+  st.Bind(8, e.date_created).Bind(9, e.date_updated);
+  SID_TRY(st.Run());
+  for (const LogEntry& line : e.log) SID_TRY(AppendLog(e.handle_key, line));
+  return OkStatus();
+}
+
+Status SqliteTx::UpdateSenderId(const SenderId& e) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("UPDATE sender_ids SET status = ?, method = ?, expire_at = ?, "
+                    "duplicate_unlocked = ?, date_updated = ? WHERE handle_key = ?"));
+  st.Bind(1, ToString(e.status));
+  const std::optional<std::string> method = MethodColumn(e.method);
+  if (method) st.Bind(2, *method); else st.BindNull(2);
+  st.Bind(3, e.expire_at).Bind(4, static_cast<int64_t>(e.duplicate_unlocked));
+  st.Bind(5, e.date_updated).Bind(6, e.handle_key);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::AppendLog(std::string_view handle_key, const LogEntry& entry) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO sender_id_logs (handle_key, seq, create_at, message) VALUES "
+                    "(?1, (SELECT coalesce(max(seq), 0) + 1 FROM sender_id_logs WHERE handle_key = "
+                    "?1), ?2, ?3)"));
+  st.Bind(1, handle_key).Bind(2, entry.create_at).Bind(3, entry.message);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::DeleteSenderId(std::string_view handle_key) {
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare("DELETE FROM sender_ids WHERE handle_key = ?"));
+  st.Bind(1, handle_key);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Result<bool> SqliteTx::RecordSignature(std::string_view signature, TimeMs keep_until) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("INSERT INTO used_signatures (signature, keep_until) VALUES "
+                                     "(?, ?) ON CONFLICT DO NOTHING"));
+  st.Bind(1, signature).Bind(2, keep_until);
+  SID_ASSIGN_OR_RETURN(int changed, st.Run());
+  return changed == 1;
+}
+
+Result<int> SqliteTx::PruneSignatures(TimeMs now) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("DELETE FROM used_signatures WHERE keep_until < ?"));
+  st.Bind(1, now);
+  return st.Run();
+}
+
+Status SqliteTx::AllowSpecialNumber(std::string_view account_id, std::string_view phone_number,
+                                    TimeMs now) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("INSERT INTO special_numbers (account_id, phone_number, "
+                                     "date_created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+  st.Bind(1, account_id).Bind(2, phone_number).Bind(3, now);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+}  // namespace senderid::sqlite

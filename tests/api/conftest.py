@@ -1,0 +1,692 @@
+"""Black-box API test support for senderid (SPEC.md is the contract).
+
+Everything here drives the real binary: `senderid serve` on a free port with a temp data dir, and the
+`senderid` CLI for operator work (accounts, keys, ...). Standard library + pytest only.
+
+Test modules import helpers with `from conftest import ...` (tests/api has no __init__.py, so pytest
+puts this directory on sys.path and registers this file as the module `conftest`).
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("SENDERID_BIN") or str(REPO / "build" / "senderid")
+
+UTC = dt.timezone.utc
+KST = dt.timezone(dt.timedelta(hours=9))
+
+REQUEST_TIMEOUT = 10.0      # every HTTP request
+READY_TIMEOUT = 10.0        # server start-up
+CLI_TIMEOUT = 30.0
+
+NUMBERS = "/senderid/v1/numbers"
+ACTIVE = "/senderid/v1/numbers/active"
+
+# ---------------------------------------------------------------------------------------------------
+# SPEC texts (§3.2, §4, §9)
+MSG_CREATED = "발신번호를 생성하였습니다."
+MSG_EXPIRED = "발신번호 인증 기간이 만료되었습니다."
+MSG_INVALID_PHONE = "전화번호가 유효하지 않습니다."
+MSG_INVALID_SENDER = "등록된 발신번호 정보를 찾을 수 없습니다."
+MSG_FAILED_UPDATE = "등록된 발신번호의 상태가 'ACTIVE', 'INACTIVE'가 아닙니다."
+MSG_FAILED_DELETE = "'ACTIVE'상태의 발신번호는 삭제가 불가능합니다."
+
+ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+KEY_RE = re.compile(r"^NCS[A-Z0-9]{13}$")
+SECRET_RE = re.compile(r"^[A-Z0-9]{32}$")
+
+DOC_KEYS = {"accountId", "limit", "senderIds", "limitationDocuments", "dateCreated", "dateUpdated"}
+SENDER_KEYS = {"phoneNumber", "handleKey", "status", "method", "expireAt", "log",
+               "approvalDocuments", "unlockDuplicate", "dateCreated", "dateUpdated"}
+UNLOCK_KEYS = {"duplicateId", "reason", "reasonForRequested", "name", "status",
+               "dateCreated", "dateUpdated"}
+STATUSES = {"PENDING", "ACTIVE", "INACTIVE", "DUPLICATED", "EXPIRED"}
+
+# Texts that must never appear in an errorMessage (SPEC §1: no stack traces, SQL or file paths).
+LEAK_MARKERS = ("sqlite", "select ", "insert ", "update ", "std::", "what()", "traceback",
+                "exception", "/tmp/", "/work/", ".cc:", ".db")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Small utilities
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def utcnow():
+    return dt.datetime.now(UTC)
+
+
+def parse_iso(text):
+    """Parses a SPEC response date (`2018-11-20T05:25:27.757Z`) into an aware UTC datetime."""
+    assert isinstance(text, str) and ISO_RE.match(text), f"not an ISO date with milliseconds: {text!r}"
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def assert_iso(text, near=None, tolerance=120.0):
+    """`text` is an ISO-8601 UTC date with milliseconds; with `near`, within `tolerance` s of it."""
+    when = parse_iso(text)
+    if near is not None:
+        delta = abs((when - near).total_seconds())
+        assert delta <= tolerance, f"{text} is {delta:.1f}s away from {near.isoformat()}"
+    return when
+
+
+def assert_id(value, prefix, tolerance=120.0):
+    """A SPEC §1 id: prefix + yyyyMMddHHmmss (Korea time, near now) + 15 [A-Z0-9]; 32 chars."""
+    assert isinstance(value, str), f"id is not a string: {value!r}"
+    assert len(value) == 32, f"id {value!r} is {len(value)} chars, not 32"
+    assert re.fullmatch(prefix + r"\d{14}[A-Z0-9]{15}", value), f"bad id shape {value!r}"
+    stamp = dt.datetime.strptime(value[3:17], "%Y%m%d%H%M%S").replace(tzinfo=KST)
+    delta = abs((stamp - utcnow()).total_seconds())
+    assert delta <= tolerance, (
+        f"id {value!r}: timestamp {stamp.isoformat()} is {delta:.0f}s from now (Korea time expected)")
+
+
+def ms(delta):
+    return delta.total_seconds() * 1000.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Signing (SPEC §2)
+
+def fmt_offset(moment, frac_digits, offset, colon=True):
+    """Formats `moment` in `offset` with `frac_digits` fraction digits and a numeric offset."""
+    local = moment.astimezone(dt.timezone(offset))
+    text = local.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac_digits:
+        nanos = f"{local.microsecond:06d}{secrets.randbelow(1000):03d}"
+        text += "." + nanos[:frac_digits]
+    total = int(offset.total_seconds() // 60)
+    sign = "+" if total >= 0 else "-"
+    hh, mm = divmod(abs(total), 60)
+    text += f"{sign}{hh:02d}:{mm:02d}" if colon else f"{sign}{hh:02d}{mm:02d}"
+    return text
+
+
+def fmt_z(moment, frac_digits=3):
+    """UTC with a literal Z."""
+    m = moment.astimezone(UTC)
+    text = m.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac_digits:
+        text += "." + f"{m.microsecond:06d}{'000'}"[:frac_digits]
+    return text + "Z"
+
+
+def fmt_php(moment):
+    """The PHP SDK's date: Korea wall-clock time, 5 fraction digits, then a literal `Z`."""
+    wall = moment.astimezone(UTC).replace(tzinfo=None) + dt.timedelta(hours=9)
+    return wall.strftime("%Y-%m-%dT%H:%M:%S.") + f"{wall.microsecond:06d}"[:5] + "Z"
+
+
+STYLES = ("default", "node", "python", "ruby", "java", "php", "utc_z", "minus5")
+
+
+def make_date(style="default", skew=0.0):
+    """The date text an SDK of `style` would send, `skew` seconds away from now."""
+    moment = utcnow() + dt.timedelta(seconds=skew)
+    kst = dt.timedelta(hours=9)
+    if style == "default":
+        return fmt_z(moment, 3)
+    if style == "node":      # date-fns formatISO in Korea: no fraction, +09:00
+        return fmt_offset(moment, 0, kst)
+    if style == "python":    # datetime.isoformat(): microseconds, +09:00
+        return fmt_offset(moment, 6, kst)
+    if style == "ruby":      # milliseconds, +0900
+        return fmt_offset(moment, 3, kst, colon=False)
+    if style == "java":      # nanoseconds, +09:00
+        return fmt_offset(moment, 9, kst)
+    if style == "php":
+        return fmt_php(moment)
+    if style == "utc_z":     # 2021-02-19T05:12:34Z
+        return fmt_z(moment, 0)
+    if style == "minus5":
+        return fmt_offset(moment, 3, dt.timedelta(hours=-5))
+    raise ValueError(style)
+
+
+def make_salt(style="default"):
+    if style == "php":
+        return secrets.token_hex(7)[:13]    # uniqid(): 13 hex chars
+    return secrets.token_hex(16)            # 32 hex chars
+
+
+def signature(secret, date, salt, method="HMAC-SHA256"):
+    digest = hashlib.md5 if method.upper() == "HMAC-MD5" else hashlib.sha256
+    return hmac.new(secret.encode(), (date + salt).encode(), digest).hexdigest()
+
+
+def sign(key, secret, date=None, salt=None, method="HMAC-SHA256", style="default", skew=0.0,
+         sig=None):
+    """The Authorization header value exactly as the SDK of `style` builds it.
+
+    `sig` overrides the computed signature (for forgery tests)."""
+    date = make_date(style, skew) if date is None else date
+    salt = make_salt(style) if salt is None else salt
+    sig = signature(secret, date, salt, method) if sig is None else sig
+    if style == "python":
+        return f"{method} ApiKey={key}, Date={date}, salt={salt}, signature={sig}"
+    return f"{method} apiKey={key}, date={date}, salt={salt}, signature={sig}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# HTTP
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers          # list of (name, value)
+        self.body = body                # bytes
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except ValueError as e:
+            raise AssertionError(f"HTTP {self.status}: body is not JSON: {self.body[:300]!r}") from e
+
+    def __repr__(self):
+        return f"<Resp {self.status} {self.body[:400]!r}>"
+
+
+def http_request(port, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
+    """One request on a fresh connection. `body` is bytes, str or None. Returns Resp."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=dict(headers or {}))
+        r = conn.getresponse()
+        data = r.read()
+        return Resp(r.status, list(r.getheaders()), data)
+    finally:
+        conn.close()
+
+
+class RawConn:
+    """A raw socket speaking HTTP/1.1 by hand, for keep-alive, pipelining and malformed requests."""
+
+    def __init__(self, port, timeout=REQUEST_TIMEOUT):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+        self.eof = False
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, data, ignore_errors=False):
+        try:
+            self.sock.sendall(data)
+        except OSError:
+            if not ignore_errors:
+                raise
+
+    def _fill(self):
+        try:
+            chunk = self.sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
+        if not chunk:
+            self.eof = True
+        self.buf += chunk
+        return chunk
+
+    def read_until_eof(self):
+        while not self.eof:
+            self._fill()
+        return self.buf
+
+    def read_response(self):
+        """Reads one complete response; returns Resp or None if the peer closed before any byte."""
+        while b"\r\n\r\n" not in self.buf:
+            if self.eof or not self._fill():
+                if not self.buf:
+                    return None
+                raise AssertionError(f"connection closed mid-headers: {self.buf[:300]!r}")
+        head, rest = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
+        assert parts[0].startswith("HTTP/1."), f"bad status line {lines[0]!r}"
+        status = int(parts[1])
+        headers = []
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            headers.append((k.strip(), v.strip()))
+        hmap = {k.lower(): v for k, v in headers}
+        self.buf = rest
+        if "chunked" in hmap.get("transfer-encoding", "").lower():
+            body = b""
+            while True:
+                while b"\r\n" not in self.buf:
+                    if self.eof or not self._fill():
+                        raise AssertionError("closed inside chunked body")
+                size_line, self.buf = self.buf.split(b"\r\n", 1)
+                size = int(size_line.split(b";")[0], 16)
+                while len(self.buf) < size + 2:
+                    if self.eof or not self._fill():
+                        raise AssertionError("closed inside chunk")
+                body += self.buf[:size]
+                self.buf = self.buf[size + 2:]
+                if size == 0:
+                    break
+        else:
+            length = int(hmap.get("content-length", "0"))
+            while len(self.buf) < length:
+                if self.eof or not self._fill():
+                    raise AssertionError(f"closed inside body ({len(self.buf)}/{length})")
+            body, self.buf = self.buf[:length], self.buf[length:]
+        return Resp(status, headers, body)
+
+
+def raw_request_bytes(method, path, body=b"", headers=None):
+    if isinstance(body, str):
+        body = body.encode()
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    hdrs = dict(headers or {})
+    if body or method in ("POST", "PUT"):
+        hdrs.setdefault("Content-Length", str(len(body)))
+    for k, v in hdrs.items():
+        lines.append(f"{k}: {v}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+# ---------------------------------------------------------------------------------------------------
+# Assertions on answers
+
+def assert_json_content_type(resp):
+    ct = resp.header("Content-Type") or ""
+    assert ct.lower().startswith("application/json"), f"Content-Type {ct!r}"
+
+
+def assert_request_id(resp):
+    rid = resp.header("X-Request-Id")
+    assert rid and rid.strip(), f"no X-Request-Id on HTTP {resp.status}"
+    return rid
+
+
+def assert_error(resp, status, code, message=None, names=None):
+    """An error answer (SPEC §1, §9): exactly {errorCode, errorMessage}."""
+    assert resp.status == status, f"expected {status} {code}, got {resp!r}"
+    body = resp.json
+    assert isinstance(body, dict), f"error body is not an object: {body!r}"
+    assert set(body) == {"errorCode", "errorMessage"}, f"error keys {sorted(body)}: {body!r}"
+    assert body["errorCode"] == code, f"expected errorCode {code}, got {body!r}"
+    msg = body["errorMessage"]
+    assert isinstance(msg, str) and msg.strip(), f"empty errorMessage: {body!r}"
+    if message is not None:
+        assert msg == message, f"errorMessage {msg!r} != {message!r}"
+    if names is not None:
+        assert names in msg, f"errorMessage {msg!r} does not name {names!r}"
+    low = msg.lower()
+    for marker in LEAK_MARKERS:
+        assert marker not in low, f"errorMessage leaks {marker!r}: {msg!r}"
+    assert_json_content_type(resp)
+    assert_request_id(resp)
+    return body
+
+
+def assert_ok(resp):
+    assert resp.status == 200, f"expected 200, got {resp!r}"
+    assert_json_content_type(resp)
+    assert_request_id(resp)
+    return resp.json
+
+
+def check_unlock_empty(u):
+    assert isinstance(u, dict) and set(u) == UNLOCK_KEYS, f"unlockDuplicate {u!r}"
+    assert all(v is None for v in u.values()), f"unlockDuplicate not all-null: {u!r}"
+
+
+def check_sender(s):
+    """One SenderId (SPEC §3.2); returns it."""
+    assert isinstance(s, dict) and set(s) == SENDER_KEYS, f"SenderId keys {sorted(s)}"
+    assert isinstance(s["phoneNumber"], str) and s["phoneNumber"].isdigit(), s
+    assert_id(s["handleKey"], "SED", tolerance=10 ** 9)   # freshness checked where relevant
+    assert s["status"] in STATUSES, s
+    assert s["method"] in (None, "ARS", "DOCUMENT"), s
+    if s["expireAt"] is not None:
+        parse_iso(s["expireAt"])
+    assert isinstance(s["log"], list) and s["log"], f"empty log: {s!r}"
+    for entry in s["log"]:
+        assert isinstance(entry, dict) and set(entry) == {"createAt", "message"}, f"log {entry!r}"
+        parse_iso(entry["createAt"])
+        assert isinstance(entry["message"], str) and entry["message"]
+    stamps = [parse_iso(e["createAt"]) for e in s["log"]]
+    assert stamps == sorted(stamps), f"log not in order: {s['log']!r}"
+    assert isinstance(s["approvalDocuments"], list), s
+    u = s["unlockDuplicate"]
+    assert isinstance(u, dict) and set(u) == UNLOCK_KEYS, f"unlockDuplicate {u!r}"
+    if u["duplicateId"] is None:
+        check_unlock_empty(u)
+    created = parse_iso(s["dateCreated"])
+    updated = parse_iso(s["dateUpdated"])
+    assert updated >= created, s
+    return s
+
+
+def check_doc(doc, account=None, paged=False):
+    """An AccountDoc (SPEC §3.1); with `paged`, it carries `nextKey`, else it must not."""
+    assert isinstance(doc, dict), f"Doc is not an object: {doc!r}"
+    keys = DOC_KEYS | ({"nextKey"} if paged else set())
+    assert set(doc) == keys, f"Doc keys {sorted(doc)}, expected {sorted(keys)}"
+    assert isinstance(doc["accountId"], str) and doc["accountId"].isdigit(), doc["accountId"]
+    if account is not None:
+        assert doc["accountId"] == account.account_id
+    assert isinstance(doc["limit"], int) and not isinstance(doc["limit"], bool), doc["limit"]
+    assert isinstance(doc["senderIds"], list)
+    assert isinstance(doc["limitationDocuments"], list)
+    for s in doc["senderIds"]:
+        check_sender(s)
+    created = [parse_iso(s["dateCreated"]) for s in doc["senderIds"]]
+    assert created == sorted(created), "senderIds not ordered by dateCreated ascending"
+    dc = parse_iso(doc["dateCreated"])
+    du = parse_iso(doc["dateUpdated"])
+    assert du >= dc
+    if paged:
+        nk = doc["nextKey"]
+        assert nk is None or (isinstance(nk, str) and nk.startswith("SED") and len(nk) == 32), nk
+    return doc
+
+
+def find_sender(doc, number):
+    hits = [s for s in doc["senderIds"] if s["phoneNumber"] == number]
+    assert len(hits) <= 1, f"{number} appears {len(hits)} times"
+    return hits[0] if hits else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The binary: CLI and server
+
+class CliError(AssertionError):
+    pass
+
+
+def run_cli(*args, env=None, timeout=CLI_TIMEOUT):
+    """Runs `senderid ARGS`; returns CompletedProcess (text)."""
+    full_env = dict(os.environ)
+    for k in list(full_env):
+        if k.startswith("SENDERID_") and k != "SENDERID_BIN":
+            del full_env[k]
+    full_env.update(env or {})
+    return subprocess.run([BINARY, *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=full_env, stdin=subprocess.DEVNULL)
+
+
+def cli(*args, env=None):
+    """Runs the CLI, expects exit 0 and JSON on stdout; returns the parsed JSON."""
+    p = run_cli(*args, env=env)
+    if p.returncode != 0:
+        raise CliError(f"senderid {' '.join(map(str, args))} exited {p.returncode}: {p.stderr.strip()}")
+    try:
+        return json.loads(p.stdout)
+    except ValueError as e:
+        raise CliError(f"senderid {' '.join(map(str, args))}: stdout is not JSON: {p.stdout!r}") from e
+
+
+class Server:
+    """One `senderid serve` process on 127.0.0.1:<free port> over `data_dir`."""
+
+    _counter = 0
+
+    def __init__(self, data_dir, args=(), env=None):
+        self.data_dir = str(data_dir)
+        self.args = list(args)
+        self.env = env
+        self.proc = None
+        self.port = None
+        Server._counter += 1
+        self.log_path = Path(self.data_dir).parent / f"{Path(self.data_dir).name}-server-{Server._counter}.log"
+        self._log = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    def start(self, port=None, wait=True):
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self._close_log()
+        Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        cmd = [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", self.data_dir,
+               *self.args]
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("SENDERID_")}
+        full_env.update(self.env or {})
+        self._log = open(self.log_path, "ab")
+        self._log.write(f"\n===== {' '.join(cmd)}\n".encode())
+        self._log.flush()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=self._log, env=full_env)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def log_tail(self, n=4000):
+        try:
+            return self.log_path.read_bytes()[-n:].decode("utf-8", "replace")
+        except OSError:
+            return "<no log>"
+
+    def wait_ready(self, timeout=READY_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"senderid serve exited with {self.proc.returncode} before it was ready; "
+                            f"stderr:\n{self.log_tail()}")
+            try:
+                r = http_request(self.port, "GET", "/healthz", timeout=1.0)
+                if r.status == 200 and r.json == {"status": "ok"}:
+                    return
+                last = r
+            except (OSError, http.client.HTTPException, AssertionError) as e:
+                last = e
+            time.sleep(0.05)
+        self.kill()
+        pytest.fail(f"senderid serve not ready within {timeout}s (last: {last!r}); stderr:\n"
+                    f"{self.log_tail()}")
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, bounded wait, then SIGKILL. Returns the exit code."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            return None
+        finally:
+            self._close_log()
+
+    def kill(self):
+        """SIGKILL (kill -9) and reap."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self._close_log()
+
+    def restart(self, hard=False, new_port=True):
+        code = None
+        if hard:
+            self.kill()
+        else:
+            code = self.stop()
+        self.start(port=None if new_port else self.port)
+        return code
+
+    def _close_log(self):
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def request(self, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
+        return http_request(self.port, method, path, body, headers, timeout)
+
+    def cli(self, *args):
+        """Runs a CLI subcommand with `--data` of this server inserted after the subcommand words."""
+        return cli(*_with_data(args, self.data_dir))
+
+    def run_cli(self, *args):
+        return run_cli(*_with_data(args, self.data_dir))
+
+    def new_account(self, name=None, limit=None):
+        args = ["accounts", "create", "--name", name or f"acct-{secrets.token_hex(4)}"]
+        if limit is not None:
+            args += ["--limit", str(limit)]
+        out = self.cli(*args)
+        return Account(self, out["accountId"], out["apiKey"], out["apiSecret"], out.get("limit"),
+                       raw=out)
+
+    def new_key(self, account, scopes=None):
+        args = ["keys", "create", "--account", account.account_id]
+        for s in scopes or []:
+            args += ["--scope", s]
+        out = self.cli(*args)
+        return Account(self, account.account_id, out["apiKey"], out["apiSecret"], account.limit,
+                       raw=out)
+
+
+def _with_data(args, data_dir):
+    """Inserts `--data DIR` after the leading subcommand words (those not starting with '-')."""
+    args = [str(a) for a in args]
+    i = 0
+    # subcommand words: "accounts create", "keys revoke", "numbers allow-special", ...
+    while i < len(args) and i < 2 and not args[i].startswith("-"):
+        i += 1
+    return args[:i] + ["--data", data_dir] + args[i:]
+
+
+_NOBODY = object()
+
+
+class Account:
+    """An account (or one of its keys) plus a signing HTTP client bound to a Server."""
+
+    def __init__(self, server, account_id, key, secret, limit, raw=None):
+        self.server = server
+        self.account_id = str(account_id)
+        self.key = key
+        self.secret = secret
+        self.limit = limit
+        self.raw = raw
+
+    def auth(self, **kw):
+        return sign(self.key, self.secret, **kw)
+
+    def request(self, method, path, body=_NOBODY, *, raw=None, headers=None, auth=True,
+                content_type="application/json", timeout=REQUEST_TIMEOUT, **sign_kw):
+        """Signed request. `body` is JSON-encoded; `raw` (bytes/str) is sent as is."""
+        hdrs = {}
+        data = None
+        if raw is not None:
+            data = raw
+        elif body is not _NOBODY:
+            data = json.dumps(body, ensure_ascii=False)
+        if data is not None and content_type:
+            hdrs["Content-Type"] = content_type
+        if auth is True:
+            hdrs["Authorization"] = self.auth(**sign_kw)
+        elif isinstance(auth, str):
+            hdrs["Authorization"] = auth
+        hdrs.update(headers or {})
+        return self.server.request(method, path, data, hdrs, timeout)
+
+    def get(self, path=NUMBERS, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=_NOBODY, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def put(self, path, body=_NOBODY, **kw):
+        return self.request("PUT", path, body, **kw)
+
+    def delete(self, path, body=_NOBODY, **kw):
+        return self.request("DELETE", path, body, **kw)
+
+    # -- shortcuts ----------------------------------------------------------------------------------
+    def doc(self):
+        return check_doc(assert_ok(self.get(NUMBERS)), self)
+
+    def create(self, number):
+        r = self.post(NUMBERS, {"phoneNumber": number})
+        return check_doc(assert_ok(r), self)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fixtures
+
+@pytest.fixture(scope="session")
+def binary():
+    if not (os.path.isfile(BINARY) and os.access(BINARY, os.X_OK)):
+        pytest.fail(f"senderid binary not found at {BINARY} (build it, or set SENDERID_BIN)")
+    return BINARY
+
+
+@pytest.fixture
+def server_factory(binary, tmp_path_factory):
+    """Makes servers private to one test; all are stopped (SIGKILL if need be) at teardown."""
+    made = []
+
+    def make(args=(), start=True, data_dir=None, env=None):
+        d = data_dir or tmp_path_factory.mktemp("data")
+        s = Server(d, args=args, env=env)
+        made.append(s)
+        if start:
+            s.start()
+        return s
+
+    yield make
+    for s in made:
+        s.stop(timeout=5)
+        s.kill()
+
+
+@pytest.fixture(scope="module")
+def server(binary, tmp_path_factory):
+    """A server shared by the tests of one module; tests use fresh accounts on it."""
+    s = Server(tmp_path_factory.mktemp("data"))
+    s.start()
+    yield s
+    s.stop(timeout=5)
+    s.kill()
+
+
+@pytest.fixture
+def account(server):
+    """A fresh account (default limit) on the module's server."""
+    return server.new_account()
+
+
+@pytest.fixture
+def new_account(server):
+    def make(limit=None, name=None):
+        return server.new_account(name=name, limit=limit)
+    return make
