@@ -24,12 +24,25 @@ int Fail(const Error& e) {
 
 // Resolves the options that need parsing beyond CLI11's; false (with a message) when invalid.
 bool Finish(CommandLine& cli) {
-  const std::optional<TimeMs> pending = ParseDuration(cli.pending_lifetime);
-  if (!pending || *pending <= 0) {
-    PrintError("--pending-lifetime: a duration like 12d, 24h, 5m, 2s or 500ms expected");
-    return false;
+  const struct {
+    const char* flag;
+    const std::string& text;
+    TimeMs& into;
+  } durations[] = {
+      {"--pending-lifetime", cli.pending_lifetime, cli.registry.registry.pending_lifetime},
+      {"--mfa-lifetime", cli.mfa_lifetime, cli.registry.verification.transaction_lifetime},
+      {"--call-spacing", cli.call_spacing, cli.registry.verification.call_spacing},
+      {"--call-window", cli.call_window, cli.registry.verification.call_window},
+      {"--voice-timeout", cli.voice_timeout, cli.registry.voice.timeout},
+  };
+  for (const auto& d : durations) {
+    const std::optional<TimeMs> value = ParseDuration(d.text);
+    if (!value || *value <= 0) {
+      PrintError(std::string(d.flag) + ": a duration like 12d, 24h, 5m, 2s or 500ms expected");
+      return false;
+    }
+    d.into = *value;
   }
-  cli.registry.registry.pending_lifetime = *pending;
   return true;
 }
 
@@ -81,6 +94,36 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
+  AddOption(*serve, "--voice", cli.registry.voice.provider, "VOICE",
+            "Voice provider for ARS calls: outbox (development) or webhook")
+      ->check(CLI::IsMember({"outbox", "webhook"}));
+  AddOption(*serve, "--voice-url", cli.registry.voice.url, "VOICE_URL",
+            "Telephony gateway URL the webhook provider POSTs to");
+  AddOption(*serve, "--voice-secret-file", cli.registry.voice.secret_file, "VOICE_SECRET_FILE",
+            "File with the secret that signs webhook calls");
+  AddOption(*serve, "--voice-timeout", cli.voice_timeout, "VOICE_TIMEOUT",
+            "Connect + answer timeout of the webhook");
+  VerificationOptions& v = cli.registry.verification;
+  AddOption(*serve, "--code-length", v.code_length, "CODE_LENGTH", "Digits of an ARS code")
+      ->check(CLI::Range(4, 8));
+  AddOption(*serve, "--mfa-lifetime", cli.mfa_lifetime, "MFA_LIFETIME",
+            "How long an ARS code can be used");
+  AddOption(*serve, "--mfa-attempts", v.max_attempts, "MFA_ATTEMPTS",
+            "Wrong codes allowed per verification")
+      ->check(CLI::Range(1, 20));
+  AddOption(*serve, "--call-spacing", cli.call_spacing, "CALL_SPACING",
+            "Least time between two calls of one account to one number");
+  AddOption(*serve, "--call-window", cli.call_window, "CALL_WINDOW",
+            "The rolling window of the call caps (a day)");
+  AddOption(*serve, "--calls-per-account-number", v.calls_per_account_number,
+            "CALLS_PER_ACCOUNT_NUMBER", "Calls of one account to one number per window")
+      ->check(CLI::PositiveNumber);
+  AddOption(*serve, "--calls-per-account", v.calls_per_account, "CALLS_PER_ACCOUNT",
+            "Calls of one account per window")
+      ->check(CLI::PositiveNumber);
+  AddOption(*serve, "--calls-per-number", v.calls_per_number, "CALLS_PER_NUMBER",
+            "Calls to one number by all accounts per window")
+      ->check(CLI::PositiveNumber);
   serve->callback([&cli] {
     if (Finish(cli)) cli.exit_code = RunServe(cli);
     else cli.exit_code = 2;

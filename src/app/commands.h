@@ -24,6 +24,11 @@ struct CommandLine {
   StoreConfig store;
   RegistryConfig registry;
   std::string pending_lifetime = "12d";
+  // ARS durations, parsed by Finish into registry.verification / registry.voice.
+  std::string mfa_lifetime = "5m";
+  std::string call_spacing = "60s";
+  std::string call_window = "24h";
+  std::string voice_timeout = "5s";
   ServeConfig serve;
   int exit_code = 0;
 };

@@ -49,6 +49,8 @@ class Sweeper {
       else if (*expired > 0) spdlog::info("expiry sweep: {} account(s) updated", *expired);
       Result<int> pruned = registry_.authenticator->PruneSpentSignatures();
       if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
+      Result<int> calls = registry_.verification->PruneOldTransactions();
+      if (!calls.ok()) spdlog::warn("verification pruning failed: {}", calls.error().message);
       lock.lock();
       if (cv_.wait_for(lock, std::chrono::milliseconds(interval_), [this] { return stop_; })) return;
     }
@@ -82,7 +84,8 @@ int RunServe(const CommandLine& cli) {
   options.worker_threads = cli.serve.workers;
   options.handle_signals = true;
   options.access_log = cli.serve.access_log;
-  http::Api api(http::ApiOptions{}, *registry->authenticator, *registry->numbers);
+  http::Api api(http::ApiOptions{}, *registry->authenticator, *registry->numbers,
+                *registry->verification);
   http::Server server(options, api);
   if (const std::string error = server.Start(); !error.empty()) {
     PrintError(error);

@@ -2,11 +2,16 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <cstring>
 #include <filesystem>
 
 #include "store/sqlite/sqlite_store.h"
+#include "voice/outbox/outbox_voice_caller.h"
+#include "voice/webhook/webhook_voice_caller.h"
 
 namespace senderid {
 namespace {
@@ -23,6 +28,28 @@ Result<std::string> SqlitePath(const StoreConfig& config) {
     return Error(ErrorCode::kValidationError,
                  "the PostgreSQL store is not available yet; use --data DIR or --db sqlite:///path");
   return Error(ErrorCode::kValidationError, "--db must be sqlite:///path or postgresql://…");
+}
+
+Result<std::unique_ptr<VoiceCaller>> MakeVoiceCaller(const VoiceConfig& voice,
+                                                     const std::string& data_dir) {
+  if (voice.provider == "outbox")
+    return std::unique_ptr<VoiceCaller>(
+        std::make_unique<OutboxVoiceCaller>(data_dir + "/voice-outbox.jsonl"));
+  if (voice.provider != "webhook")
+    return Error(ErrorCode::kValidationError, "--voice must be outbox or webhook");
+  if (voice.url.empty() || voice.secret_file.empty())
+    return Error(ErrorCode::kValidationError,
+                 "--voice webhook needs --voice-url and --voice-secret-file");
+  std::ifstream in(voice.secret_file, std::ios::binary);
+  if (!in) return Error(ErrorCode::kValidationError, "cannot read " + voice.secret_file);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+  if (secret.empty()) return Error(ErrorCode::kValidationError, voice.secret_file + " is empty");
+  WebhookOptions options;
+  options.url = voice.url;
+  options.secret = secret;
+  options.timeout = std::chrono::milliseconds(voice.timeout);
+  return std::unique_ptr<VoiceCaller>(std::make_unique<WebhookVoiceCaller>(options));
 }
 
 }  // namespace
@@ -57,6 +84,10 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->numbers = std::make_unique<NumbersService>(*r->store, r->clock, r->random, config.registry);
   r->accounts = std::make_unique<AccountsService>(*r->store, *r->crypto, r->clock, r->random,
                                                   config.registry.default_limit);
+  SID_ASSIGN_OR_RETURN(r->voice, MakeVoiceCaller(config.voice, store_config.data_dir));
+  r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
+                                                          r->random, *r->voice, config.registry,
+                                                          config.verification);
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include "core/services/accounts_service.h"
 #include "core/services/authenticator.h"
 #include "core/services/numbers_service.h"
+#include "core/services/verification_service.h"
 #include "crypto/default_crypto.h"
 
 namespace senderid {
@@ -21,9 +22,18 @@ struct StoreConfig {
   bool synchronous_full = true;
 };
 
+struct VoiceConfig {
+  std::string provider = "outbox";  // outbox | webhook
+  std::string url;                  // webhook
+  std::string secret_file;          // webhook
+  TimeMs timeout = 5 * kSecond;     // webhook
+};
+
 struct RegistryConfig {
   RegistryOptions registry;
   AuthOptions auth;
+  VerificationOptions verification;
+  VoiceConfig voice;
 };
 
 // Everything a command needs, built once per process.
@@ -35,6 +45,8 @@ struct Registry {
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<NumbersService> numbers;
   std::unique_ptr<AccountsService> accounts;
+  std::unique_ptr<VoiceCaller> voice;
+  std::unique_ptr<VerificationService> verification;
 };
 
 // Creates the data directory when missing, the master key on first use, opens the store and builds

@@ -50,4 +50,20 @@ std::optional<RequestStatus> ParseRequestStatus(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view ToString(MfaState s) {
+  switch (s) {
+    case MfaState::kPlacing: return "PLACING";
+    case MfaState::kOpen: return "OPEN";
+    case MfaState::kConsumed: return "CONSUMED";
+    case MfaState::kVoid: return "VOID";
+  }
+  return "VOID";
+}
+
+std::optional<MfaState> ParseMfaState(std::string_view s) {
+  for (auto v : {MfaState::kPlacing, MfaState::kOpen, MfaState::kConsumed, MfaState::kVoid})
+    if (ToString(v) == s) return v;
+  return std::nullopt;
+}
+
 }  // namespace senderid

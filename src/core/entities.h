@@ -110,6 +110,24 @@ struct SenderId {
   TimeMs date_updated = 0;
 };
 
+// One ARS verification: a call placed with a code, and what became of it (SPEC §5). The row also
+// counts the call against the call limits, so it outlives the transaction by the limit window.
+enum class MfaState { kPlacing, kOpen, kConsumed, kVoid };
+std::string_view ToString(MfaState s);
+std::optional<MfaState> ParseMfaState(std::string_view s);
+
+struct MfaTransaction {
+  std::string transaction_id;  // 32 lowercase hex
+  std::string account_id;
+  std::string handle_key;
+  std::string phone_number;
+  std::string code_hash;  // Crypto::KeyedHash of the code; the code itself is never stored
+  int attempts_used = 0;
+  MfaState state = MfaState::kPlacing;
+  TimeMs created_at = 0;
+  TimeMs expires_at = 0;
+};
+
 // The answer of every write on numbers and papers (SPEC §3.1).
 struct AccountDoc {
   Account account;

@@ -104,16 +104,18 @@ inline Status OkStatus() { return Ok{}; }
 #define SID_CONCAT_INNER(a, b) a##b
 #define SID_CONCAT(a, b) SID_CONCAT_INNER(a, b)
 
-// Returns the error of `expr` (a Result) from the enclosing function.
-#define SID_TRY(expr)                                            \
-  do {                                                           \
-    auto sid_try_result_ = (expr);                               \
-    if (!sid_try_result_.ok()) return std::move(sid_try_result_).error(); \
+// Returns the error of `expr` (a Result) from the enclosing function. __COUNTER__ keeps nested uses
+// (a SID_TRY inside a lambda passed to a SID_TRY) from shadowing each other.
+#define SID_TRY(expr) SID_TRY_IMPL(SID_CONCAT(sid_try_, __COUNTER__), expr)
+#define SID_TRY_IMPL(tmp, expr)                        \
+  do {                                                 \
+    auto tmp = (expr);                                 \
+    if (!tmp.ok()) return std::move(tmp).error();      \
   } while (false)
 
 // `SID_ASSIGN_OR_RETURN(auto x, Foo());` declares x from Foo()'s value or returns its error.
 #define SID_ASSIGN_OR_RETURN(lhs, expr) \
-  SID_ASSIGN_OR_RETURN_IMPL(SID_CONCAT(sid_result_, __LINE__), lhs, expr)
+  SID_ASSIGN_OR_RETURN_IMPL(SID_CONCAT(sid_result_, __COUNTER__), lhs, expr)
 #define SID_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return std::move(tmp).error();      \

@@ -53,8 +53,9 @@ Response ErrorResponse(const Error& error, const std::string& request_id) {
   return r;
 }
 
-Api::Api(ApiOptions options, Authenticator& auth, NumbersService& numbers)
-    : options_(options), auth_(auth), numbers_(numbers) {}
+Api::Api(ApiOptions options, Authenticator& auth, NumbersService& numbers,
+         VerificationService& verification)
+    : options_(options), auth_(auth), numbers_(numbers), verification_(verification) {}
 
 size_t Api::BodyLimit(std::string_view, std::string_view) const { return options_.body_limit; }
 
@@ -109,6 +110,13 @@ Response Api::Dispatch(const Request& request, const RouteMatch& route, const Au
       Status body = json::DecodeEmptyBody(request.body);
       if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
       return Answer(numbers_.Delete(account, route.param), request, doc);
+    }
+    case RouteId::kAuthenticateNumber: {
+      // The body carries nothing for this endpoint (SDKs send none or {}); it is not inspected.
+      std::optional<Result<MfaData>> mfa;
+      if (const std::string* header = request.FindHeader("x-mfa-data"))
+        mfa = json::DecodeMfaData(*header);
+      return Answer(verification_.Authenticate(account, route.param, mfa), request, doc);
     }
     case RouteId::kHealthz:
       break;

@@ -7,6 +7,7 @@
 
 #include "core/services/authenticator.h"
 #include "core/services/numbers_service.h"
+#include "core/services/verification_service.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -18,7 +19,8 @@ struct ApiOptions {
 
 class Api final : public Handler {
  public:
-  Api(ApiOptions options, Authenticator& auth, NumbersService& numbers);
+  Api(ApiOptions options, Authenticator& auth, NumbersService& numbers,
+      VerificationService& verification);
 
   size_t BodyLimit(std::string_view method, std::string_view target) const override;
   std::optional<Response> HandleInline(const Request& request) override;
@@ -32,6 +34,7 @@ class Api final : public Handler {
   ApiOptions options_;
   Authenticator& auth_;
   NumbersService& numbers_;
+  VerificationService& verification_;
 };
 
 // The JSON error answer for `error` (status, body, Retry-After). 5xx answers show a generic text

@@ -39,6 +39,7 @@ constexpr RouteRow kRoutes[] = {
     {{"numbers", "active"}, "GET", RouteId::kActiveNumbers, kScopeRead},
     {{"numbers", "{}"}, "PUT", RouteId::kUpdateNumber, kScopeWrite},
     {{"numbers", "{}"}, "DELETE", RouteId::kDeleteNumber, kScopeWrite},
+    {{"numbers", "{}", "authenticate"}, "PUT", RouteId::kAuthenticateNumber, kScopeWrite},
 };
 
 // Whether `segments` fit `pattern`; a literal segment beats "{}" (so "active" is reserved).

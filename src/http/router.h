@@ -20,6 +20,7 @@ enum class RouteId {
   kActiveNumbers,
   kUpdateNumber,
   kDeleteNumber,
+  kAuthenticateNumber,
 };
 
 enum class RouteOutcome { kFound, kNotFound, kMethodNotAllowed };

@@ -667,6 +667,10 @@ void Server::Impl::Run() {
   work.reset();
   ioc_.stop();
   for (auto& t : threads) t.join();
+  // The posted close of Stop() may not have run before ioc_.stop(); no I/O thread is left now.
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+  if (signals_) signals_->cancel(ignored);
 }
 
 //--------------------------------------------------------------------------------------------------

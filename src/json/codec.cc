@@ -223,6 +223,46 @@ Result<UpdateStatusRequest> DecodeUpdateStatus(std::string_view body) {
   return r;
 }
 
+Result<MfaData> DecodeMfaData(std::string_view header) {
+  const auto bad = [](std::string why) {
+    return Error(ErrorCode::kInvalidMFAData, "x-mfa-data: " + std::move(why));
+  };
+  Result<json> parsed = ParseObject(header);
+  if (!parsed.ok() || header.find_first_not_of(" \t") == std::string_view::npos)
+    return bad("a JSON object expected");
+  const json& j = *parsed;
+  MfaData out;
+  const auto text = [&](const json& parent, const char* field,
+                        std::optional<std::string>& into) -> Status {
+    auto it = parent.find(field);
+    if (it == parent.end() || it->is_null()) return OkStatus();
+    if (!it->is_string()) return bad(std::string("'") + field + "' must be a string");
+    into = it->get<std::string>();
+    return OkStatus();
+  };
+  std::optional<std::string> auth_type;
+  SID_TRY(text(j, "authType", auth_type));
+  if (!auth_type) return bad("'authType' is required");
+  out.auth_type = *auth_type;
+  if (auto extras = j.find("extras"); extras != j.end() && !extras->is_null()) {
+    if (!extras->is_object()) return bad("'extras' must be an object");
+    SID_TRY(text(*extras, "phoneNumber", out.phone_number));
+  }
+  SID_TRY(text(j, "transactionId", out.transaction_id));
+  SID_TRY(text(j, "token", out.token));
+  return out;
+}
+
+std::string EncodeVoiceCall(const VoiceCall& call) {
+  ordered_json j;
+  j["to"] = call.to;
+  j["token"] = call.token;
+  j["transactionId"] = call.transaction_id;
+  j["message"] = call.message;
+  j["createdAt"] = Date(call.created_at);
+  return Dump(j);
+}
+
 Status DecodeEmptyBody(std::string_view body) {
   SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
   return OnlyFields(j, {});

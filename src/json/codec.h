@@ -11,7 +11,9 @@
 
 #include "core/entities.h"
 #include "core/error.h"
+#include "core/ports/voice_caller.h"
 #include "core/services/accounts_service.h"
+#include "core/services/verification_service.h"
 
 namespace senderid::json {
 
@@ -40,6 +42,14 @@ struct UpdateStatusRequest {
 // field, or a field the endpoint does not know. An empty body reads as {}.
 Result<CreateNumberRequest> DecodeCreateNumber(std::string_view body);
 Result<UpdateStatusRequest> DecodeUpdateStatus(std::string_view body);
+// The x-mfa-data header (SPEC §5): a JSON object with "authType", "extras": {"phoneNumber"} and,
+// in step 2, "transactionId" and "token" (strings). Unknown fields are ignored. kInvalidMFAData when
+// it is not such an object.
+Result<MfaData> DecodeMfaData(std::string_view header);
+
+// The JSON of a verification call, as the outbox writes it and the webhook posts it.
+std::string EncodeVoiceCall(const VoiceCall& call);
+
 // For endpoints without a body: anything but nothing, whitespace or {} is refused.
 Status DecodeEmptyBody(std::string_view body);
 

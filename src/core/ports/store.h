@@ -61,6 +61,13 @@ class StoreReader {
 
   virtual Result<bool> IsSpecialNumberAllowed(std::string_view account_id,
                                               std::string_view phone_number) = 0;
+
+  virtual Result<std::optional<MfaTransaction>> FindMfaTransaction(
+      std::string_view transaction_id) = 0;
+  // Creation times (ascending) of the verification calls after `since`: of one account to one
+  // number, of one account, or to one number by anyone — whichever arguments are non-empty.
+  virtual Result<std::vector<TimeMs>> ListCallTimes(std::string_view account_id,
+                                                    std::string_view phone_number, TimeMs since) = 0;
 };
 
 class StoreWriter : public StoreReader {
@@ -88,6 +95,16 @@ class StoreWriter : public StoreReader {
 
   virtual Status AllowSpecialNumber(std::string_view account_id, std::string_view phone_number,
                                     TimeMs now) = 0;
+
+  virtual Status InsertMfaTransaction(const MfaTransaction& t) = 0;
+  // Stores attempts_used and state.
+  virtual Status UpdateMfaTransaction(const MfaTransaction& t) = 0;
+  // Forgets a transaction whose call could not be placed (it then counts against no limit).
+  virtual Status DeleteMfaTransaction(std::string_view transaction_id) = 0;
+  // Voids the OPEN transactions of an entry, but `except` (may be empty).
+  virtual Status VoidOpenMfaTransactions(std::string_view handle_key, std::string_view except) = 0;
+  // Forgets transactions created before `before` (they no longer count against any limit).
+  virtual Result<int> PruneMfaTransactions(TimeMs before) = 0;
 };
 
 class Store {

@@ -16,6 +16,10 @@ bool IsDue(const SenderId& e, TimeMs now) {
          (e.status == NumberStatus::kPending || IsVerified(e.status));
 }
 
+NumberStatus EffectiveStatus(const SenderId& e, TimeMs now) {
+  return IsDue(e, now) ? NumberStatus::kExpired : e.status;
+}
+
 Status AppendLog(StoreWriter& w, SenderId& entry, TimeMs at, std::string message) {
   LogEntry line{at, std::move(message)};
   SID_TRY(w.AppendLog(entry.handle_key, line));

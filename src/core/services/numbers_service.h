@@ -55,6 +55,10 @@ class NumbersService {
 // write transaction.
 namespace registry {
 
+// Whether the entry's PENDING or verification period has lapsed without being recorded yet.
+bool IsDue(const SenderId& e, TimeMs now);
+// The status a request sees: a lapsed entry reads as EXPIRED even before the sweeper records it.
+NumberStatus EffectiveStatus(const SenderId& e, TimeMs now);
 // Marks the account's entries whose expire_at has passed EXPIRED, logged at the moment they expired.
 Status ApplyDueExpiries(StoreWriter& w, const std::string& account_id, TimeMs now);
 // The account with its entries and limit requests.

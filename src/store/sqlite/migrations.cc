@@ -67,6 +67,26 @@ CREATE TABLE special_numbers (
   PRIMARY KEY (account_id, phone_number)
 ) STRICT, WITHOUT ROWID;
 )sql",
+
+    // 2: ARS verification transactions; each row is also one placed call for the call caps, so rows
+    // are kept for the cap window even after their entry is deleted (no foreign key on purpose).
+    R"sql(
+CREATE TABLE mfa_transactions (
+  transaction_id TEXT PRIMARY KEY,
+  account_id     TEXT NOT NULL,
+  handle_key     TEXT NOT NULL,
+  phone_number   TEXT NOT NULL,
+  code_hash      BLOB NOT NULL,
+  attempts_used  INTEGER NOT NULL DEFAULT 0,
+  state          TEXT NOT NULL CHECK (state IN ('PLACING', 'OPEN', 'CONSUMED', 'VOID')),
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX mfa_by_account_number ON mfa_transactions (account_id, phone_number, created_at);
+CREATE INDEX mfa_by_account ON mfa_transactions (account_id, created_at);
+CREATE INDEX mfa_by_number ON mfa_transactions (phone_number, created_at);
+CREATE INDEX mfa_open_by_entry ON mfa_transactions (handle_key) WHERE state = 'OPEN';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -25,6 +25,10 @@ class SqliteTx final : public StoreWriter {
   Result<std::vector<Limitation>> ListLimitations(std::string_view account_id) override;
   Result<bool> IsSpecialNumberAllowed(std::string_view account_id,
                                       std::string_view phone_number) override;
+  Result<std::optional<MfaTransaction>> FindMfaTransaction(
+      std::string_view transaction_id) override;
+  Result<std::vector<TimeMs>> ListCallTimes(std::string_view account_id,
+                                            std::string_view phone_number, TimeMs since) override;
 
   Status InsertAccount(const Account& account) override;
   Status UpdateAccount(const Account& account) override;
@@ -38,6 +42,11 @@ class SqliteTx final : public StoreWriter {
   Result<int> PruneSignatures(TimeMs now) override;
   Status AllowSpecialNumber(std::string_view account_id, std::string_view phone_number,
                             TimeMs now) override;
+  Status InsertMfaTransaction(const MfaTransaction& t) override;
+  Status UpdateMfaTransaction(const MfaTransaction& t) override;
+  Status DeleteMfaTransaction(std::string_view transaction_id) override;
+  Status VoidOpenMfaTransactions(std::string_view handle_key, std::string_view except) override;
+  Result<int> PruneMfaTransactions(TimeMs before) override;
 
  private:
   // Fills log, approvals and unlock of entries read by their rows.
