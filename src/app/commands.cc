@@ -1,5 +1,9 @@
 #include "app/commands.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -44,6 +48,14 @@ bool Finish(CommandLine& cli) {
     d.into = *value;
   }
   return true;
+}
+
+// Who runs the command: the user behind sudo, else the login name, else the uid's name.
+std::string LoginName() {
+  if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user && *sudo_user) return sudo_user;
+  if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  return "operator";
 }
 
 void Print(const std::string& json_text) { std::cout << json_text << std::endl; }
@@ -94,6 +106,9 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
+  AddOption(*serve, "--max-document-size", cli.registry.documents.max_size, "MAX_DOCUMENT_SIZE",
+            "Largest document upload in bytes (decoded)")
+      ->check(CLI::Range(int64_t{1}, int64_t{64} * 1024 * 1024));
   AddOption(*serve, "--voice", cli.registry.voice.provider, "VOICE",
             "Voice provider for ARS calls: outbox (development) or webhook")
       ->check(CLI::IsMember({"outbox", "webhook"}));
@@ -217,6 +232,59 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       Print(json::EncodeFields(
           {{"accountId", account}, {"phoneNumber", *digits}, {"status", "ALLOWED"}}));
     });
+  }
+
+  // reviews
+  CLI::App* reviews = app.add_subcommand("reviews", "Decide customers' papers (evidence, limit, unlock)");
+  reviews->require_subcommand(1);
+  {
+    CLI::App* list = reviews->add_subcommand("list", "Requests, oldest first (JSON)");
+    static std::string status = "PENDING", kind, account;
+    list->add_option("--status", status, "PENDING, APPROVED, REJECTED, CANCELLED or ALL")
+        ->check(CLI::IsMember({"PENDING", "APPROVED", "REJECTED", "CANCELLED", "ALL"}))
+        ->capture_default_str();
+    list->add_option("--kind", kind, "approval, limitation or duplicate")
+        ->check(CLI::IsMember({"approval", "limitation", "duplicate"}));
+    list->add_option("--account", account, "Only this account's requests");
+    list->callback([&cli] {
+      if (!Finish(cli)) return void(cli.exit_code = 2);
+      auto r = OpenForCommand(cli);
+      if (!r) return void(cli.exit_code = 1);
+      ReviewFilter filter;
+      if (status != "ALL") filter.status = ParseRequestStatus(status);
+      if (!kind.empty()) filter.kind = ParseReviewKind(kind);
+      filter.account_id = account;
+      Result<std::vector<ReviewItem>> items = r->reviews->List(filter);
+      if (!items.ok()) return void(cli.exit_code = Fail(items.error()));
+      Print(json::EncodeReviewItems(*items, r->blobs->dir()));
+    });
+    for (const bool approve : {true, false}) {
+      CLI::App* decide = reviews->add_subcommand(
+          approve ? "approve" : "reject",
+          approve ? "Approve a request (APD…, LID… or DUP…)" : "Reject a request, with a reason");
+      static std::string ids[2], reasons[2], operators[2];
+      decide->add_option("ID", ids[approve], "The request id")->required();
+      CLI::Option* reason =
+          decide->add_option("--reason", reasons[approve], "Why (shown to the customer)");
+      if (!approve) reason->required();
+      decide->add_option("--operator", operators[approve],
+                         "Who decides (default: the login user)");
+      decide->callback([&cli, approve] {
+        if (!Finish(cli)) return void(cli.exit_code = 2);
+        auto r = OpenForCommand(cli);
+        if (!r) return void(cli.exit_code = 1);
+        const std::string who = operators[approve].empty() ? LoginName() : operators[approve];
+        Result<ReviewItem> item =
+            approve ? r->reviews->Approve(ids[approve],
+                                          reasons[approve].empty()
+                                              ? std::nullopt
+                                              : std::optional<std::string>(reasons[approve]),
+                                          who)
+                    : r->reviews->Reject(ids[approve], reasons[approve], who);
+        if (!item.ok()) return void(cli.exit_code = Fail(item.error()));
+        Print(json::EncodeReviewItem(*item, r->blobs->dir()));
+      });
+    }
   }
 
   DefineSignCommand(app, cli.exit_code);

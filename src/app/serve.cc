@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
@@ -84,8 +85,22 @@ int RunServe(const CommandLine& cli) {
   options.worker_threads = cli.serve.workers;
   options.handle_signals = true;
   options.access_log = cli.serve.access_log;
-  http::Api api(http::ApiOptions{}, *registry->authenticator, *registry->numbers,
-                *registry->verification);
+  if (Result<int> strays = registry->documents->RemoveStrayFiles(); !strays.ok()) {
+    PrintError(strays.error().message);
+    return 1;
+  } else if (*strays > 0) {
+    spdlog::info("removed {} stray document file(s) of interrupted uploads or deletes", *strays);
+  }
+  http::ApiOptions api_options;
+  api_options.public_url = cli.serve.public_url;
+  // The upload body must fit the largest accepted file as base64 (4/3) plus JSON, and at least
+  // reach the FileSizeTooLarge check for one byte more (SPEC §10).
+  api_options.upload_body_limit = std::max<size_t>(
+      1024 * 1024, static_cast<size_t>(cli.registry.documents.max_size) / 3 * 4 + 64 * 1024);
+  http::Api api(api_options,
+                http::ApiServices{*registry->authenticator, *registry->numbers,
+                                  *registry->verification, *registry->documents,
+                                  *registry->papers});
   http::Server server(options, api);
   if (const std::string error = server.Start(); !error.empty()) {
     PrintError(error);

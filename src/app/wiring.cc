@@ -88,6 +88,11 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
                                                           r->random, *r->voice, config.registry,
                                                           config.verification);
+  SID_ASSIGN_OR_RETURN(r->blobs, FileBlobStore::Open(store_config.data_dir + "/documents"));
+  r->documents = std::make_unique<DocumentsService>(*r->store, *r->blobs, r->clock, r->random,
+                                                    config.documents);
+  r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random);
+  r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, config.registry);
   return r;
 }
 

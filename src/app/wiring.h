@@ -8,7 +8,11 @@
 #include "app/system_clock.h"
 #include "core/ports/store.h"
 #include "core/services/accounts_service.h"
+#include "blob/file_blob_store.h"
 #include "core/services/authenticator.h"
+#include "core/services/documents_service.h"
+#include "core/services/papers_service.h"
+#include "core/services/reviews_service.h"
 #include "core/services/numbers_service.h"
 #include "core/services/verification_service.h"
 #include "crypto/default_crypto.h"
@@ -31,6 +35,7 @@ struct VoiceConfig {
 
 struct RegistryConfig {
   RegistryOptions registry;
+  DocumentOptions documents;
   AuthOptions auth;
   VerificationOptions verification;
   VoiceConfig voice;
@@ -47,6 +52,10 @@ struct Registry {
   std::unique_ptr<AccountsService> accounts;
   std::unique_ptr<VoiceCaller> voice;
   std::unique_ptr<VerificationService> verification;
+  std::unique_ptr<FileBlobStore> blobs;  // <data dir>/documents
+  std::unique_ptr<DocumentsService> documents;
+  std::unique_ptr<PapersService> papers;
+  std::unique_ptr<ReviewsService> reviews;
 };
 
 // Creates the data directory when missing, the master key on first use, opens the store and builds

@@ -50,6 +50,21 @@ std::optional<RequestStatus> ParseRequestStatus(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view ToString(ReviewKind k) {
+  switch (k) {
+    case ReviewKind::kApproval: return "approval";
+    case ReviewKind::kLimitation: return "limitation";
+    case ReviewKind::kDuplicate: return "duplicate";
+  }
+  return "approval";
+}
+
+std::optional<ReviewKind> ParseReviewKind(std::string_view s) {
+  for (auto v : {ReviewKind::kApproval, ReviewKind::kLimitation, ReviewKind::kDuplicate})
+    if (ToString(v) == s) return v;
+  return std::nullopt;
+}
+
 std::string_view ToString(MfaState s) {
   switch (s) {
     case MfaState::kPlacing: return "PLACING";

@@ -55,40 +55,40 @@ struct LogEntry {
   std::string message;
 };
 
-struct Approval {
-  std::string approval_id;
+// Uploaded evidence (SPEC §3.6). The bytes live in the BlobStore under `name`.
+struct Document {
+  std::string document_id;  // DOC…
   std::string account_id;
-  std::string handle_key;
-  std::vector<std::string> documents;
-  RequestStatus status = RequestStatus::kPending;
-  std::optional<std::string> reason;
-  std::optional<std::string> decided_by;
+  std::string name;           // generated stem + detected extension; the blob's name
+  std::string original_name;  // the client's name, or `name`
+  std::string category;       // SENDERID_APPROVAL, … (underscores)
+  std::string content_type;   // from the magic bytes
+  int64_t size = 0;
+  bool use = false;  // attached to a request that is not closed
   TimeMs date_created = 0;
-  TimeMs date_updated = 0;
 };
 
-struct UnlockDuplicate {
-  std::string duplicate_id;
-  std::string account_id;
-  std::string handle_key;
-  std::string reason_for_requested;
-  std::string name;
-  RequestStatus status = RequestStatus::kPending;
-  std::optional<std::string> reason;
-  std::optional<std::string> decided_by;
-  TimeMs date_created = 0;
-  TimeMs date_updated = 0;
-};
+// What an operator reviews (SPEC §3.3–3.5, §10): evidence for a number, a limit raise, or a duplicate
+// unlock. One record type for the three kinds so that the review queue is one list.
+enum class ReviewKind { kApproval, kLimitation, kDuplicate };
+std::string_view ToString(ReviewKind k);  // "approval", "limitation", "duplicate"
+std::optional<ReviewKind> ParseReviewKind(std::string_view s);
 
-struct Limitation {
-  std::string limitation_id;
+struct ReviewRequest {
+  std::string request_id;  // APD…, LID…, DUP…
+  ReviewKind kind = ReviewKind::kApproval;
   std::string account_id;
+  std::string handle_key;    // approval, duplicate: the entry
+  std::string phone_number;  // approval, duplicate: the entry's number
   std::vector<std::string> documents;
   RequestStatus status = RequestStatus::kPending;
-  std::optional<std::string> reason;
+  std::optional<std::string> reason;  // the operator's reason
+  std::string reason_for_requested;   // duplicate: the customer's reason
+  std::string contact_name;           // duplicate: the customer's contact
+  int limit_requested = 0;            // limitation
+  int limit_before_request = 0;       // limitation
   std::optional<std::string> decided_by;
-  int limit_requested = 0;
-  int limit_before_request = 0;
+  std::optional<TimeMs> date_decided;
   TimeMs date_created = 0;
   TimeMs date_updated = 0;
 };
@@ -101,8 +101,8 @@ struct SenderId {
   VerificationMethod method = VerificationMethod::kNone;
   std::optional<TimeMs> expire_at;
   std::vector<LogEntry> log;
-  std::vector<Approval> approvals;
-  std::optional<UnlockDuplicate> unlock;  // the latest unlock request, if any
+  std::vector<ReviewRequest> approvals;   // evidence requests for this entry, oldest first
+  std::optional<ReviewRequest> unlock;    // the latest duplicate-unlock request, if any
   // An operator approved this entry's duplicate unlock: it may be verified although another account
   // holds the number (SPEC §4.1).
   bool duplicate_unlocked = false;
@@ -132,7 +132,7 @@ struct MfaTransaction {
 struct AccountDoc {
   Account account;
   std::vector<SenderId> sender_ids;  // by date_created ascending
-  std::vector<Limitation> limitations;
+  std::vector<ReviewRequest> limitations;  // limit-raise requests, oldest first
   // Set only for a paged answer (SPEC §8): the handleKey that starts the next page, or null at the end.
   bool paged = false;
   std::optional<std::string> next_key;

@@ -4,11 +4,15 @@
 
 #include <charconv>
 
+#include "core/document_content.h"
+#include "crypto/base64.h"
 #include "http/error_table.h"
 #include "json/codec.h"
 
 namespace senderid::http {
 namespace {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 Response JsonResponse(std::string body) {
   Response r;
@@ -16,12 +20,20 @@ Response JsonResponse(std::string body) {
   return r;
 }
 
+Error BadQuery(std::string why) { return Error(ErrorCode::kValidationError, std::move(why)); }
+
 Result<int> ParseLimit(const std::string& text) {
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 1000)
-    return Error(ErrorCode::kValidationError, "limit: an integer from 1 to 1000 expected");
+    return BadQuery("limit: an integer from 1 to 1000 expected");
   return value;
+}
+
+Result<QueryParams> Query(const RouteMatch& route) {
+  QueryParams params;
+  if (!ParseQuery(route.query, params)) return BadQuery("malformed query string");
+  return params;
 }
 
 // The Result of a service call as a response: the encoded value, or the error answer.
@@ -30,6 +42,8 @@ Response Answer(const Result<T>& result, const Request& request, Encode encode) 
   if (!result.ok()) return ErrorResponse(result.error(), request.request_id);
   return JsonResponse(encode(*result));
 }
+
+std::string DocText(const AccountDoc& d) { return json::EncodeAccountDoc(d); }
 
 }  // namespace
 
@@ -53,11 +67,18 @@ Response ErrorResponse(const Error& error, const std::string& request_id) {
   return r;
 }
 
-Api::Api(ApiOptions options, Authenticator& auth, NumbersService& numbers,
-         VerificationService& verification)
-    : options_(options), auth_(auth), numbers_(numbers), verification_(verification) {}
+Api::Api(ApiOptions options, ApiServices services)
+    : options_(std::move(options)), s_(services) {
+  while (!options_.public_url.empty() && options_.public_url.back() == '/')
+    options_.public_url.pop_back();
+}
 
-size_t Api::BodyLimit(std::string_view, std::string_view) const { return options_.body_limit; }
+size_t Api::BodyLimit(std::string_view method, std::string_view target) const {
+  const RouteMatch route = Route(method, target);
+  if (route.outcome == RouteOutcome::kFound && route.id == RouteId::kUploadDocument)
+    return options_.upload_body_limit;
+  return options_.body_limit;
+}
 
 std::optional<Response> Api::HandleInline(const Request& request) {
   const RouteMatch route = Route(request.method, request.target);
@@ -72,10 +93,9 @@ std::optional<Response> Api::HandleInline(const Request& request) {
 }
 
 Response Api::Handle(const Request& request) {
-  const RouteMatch route = Route(request.method, request.target);
   if (std::optional<Response> inline_answer = HandleInline(request)) return *inline_answer;
-  Result<AuthContext> auth =
-      auth_.Authenticate(request.FindHeader("Authorization"), route.scope);
+  const RouteMatch route = Route(request.method, request.target);
+  Result<AuthContext> auth = s_.auth.Authenticate(request.FindHeader("Authorization"), route.scope);
   if (!auth.ok()) return ErrorResponse(auth.error(), request.request_id);
   Response r = Dispatch(request, route, *auth);
   r.log_account = auth->account.account_id;
@@ -84,60 +104,111 @@ Response Api::Handle(const Request& request) {
 
 Response Api::Dispatch(const Request& request, const RouteMatch& route, const AuthContext& auth) {
   const std::string& account = auth.account.account_id;
-  const auto doc = [](const AccountDoc& d) { return json::EncodeAccountDoc(d); };
+  const std::string& id = request.request_id;
   switch (route.id) {
     case RouteId::kListNumbers:
       return NumbersList(request, route, auth);
     case RouteId::kActiveNumbers:
-      return Answer(numbers_.ActiveNumbers(account), request,
+      return Answer(s_.numbers.ActiveNumbers(account), request,
                     [](const std::vector<std::string>& v) { return json::EncodeStringArray(v); });
     case RouteId::kCreateNumber: {
       Result<json::CreateNumberRequest> body = json::DecodeCreateNumber(request.body);
-      if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
-      return Answer(numbers_.Create(account, body->phone_number, body->documents), request, doc);
+      if (!body.ok()) return ErrorResponse(body.error(), id);
+      return Answer(s_.numbers.Create(account, body->phone_number, body->documents), request,
+                    DocText);
     }
     case RouteId::kUpdateNumber: {
       Result<json::UpdateStatusRequest> body = json::DecodeUpdateStatus(request.body);
-      if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
+      if (!body.ok()) return ErrorResponse(body.error(), id);
       const std::optional<NumberStatus> status = ParseNumberStatus(body->status);
       if (!status || (*status != NumberStatus::kActive && *status != NumberStatus::kInactive))
         return ErrorResponse(
-            Error(ErrorCode::kValidationError, "'status' must be 'ACTIVE' or 'INACTIVE'"),
-            request.request_id);
-      return Answer(numbers_.UpdateStatus(account, route.param, *status), request, doc);
+            Error(ErrorCode::kValidationError, "'status' must be 'ACTIVE' or 'INACTIVE'"), id);
+      return Answer(s_.numbers.UpdateStatus(account, route.param, *status), request, DocText);
     }
     case RouteId::kDeleteNumber: {
       Status body = json::DecodeEmptyBody(request.body);
-      if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
-      return Answer(numbers_.Delete(account, route.param), request, doc);
+      if (!body.ok()) return ErrorResponse(body.error(), id);
+      return Answer(s_.numbers.Delete(account, route.param), request, DocText);
     }
     case RouteId::kAuthenticateNumber: {
       // The body carries nothing for this endpoint (SDKs send none or {}); it is not inspected.
       std::optional<Result<MfaData>> mfa;
       if (const std::string* header = request.FindHeader("x-mfa-data"))
         mfa = json::DecodeMfaData(*header);
-      return Answer(verification_.Authenticate(account, route.param, mfa), request, doc);
+      return Answer(s_.verification.Authenticate(account, route.param, mfa), request, DocText);
+    }
+    case RouteId::kSubmitEvidence: {
+      Result<std::vector<std::string>> docs = json::DecodeDocumentIds(request.body);
+      if (!docs.ok()) return ErrorResponse(docs.error(), id);
+      return Answer(s_.papers.SubmitEvidence(account, route.param, *docs), request, DocText);
+    }
+    case RouteId::kRequestLimit: {
+      Result<json::LimitationRequest> body = json::DecodeLimitation(request.body);
+      if (!body.ok()) return ErrorResponse(body.error(), id);
+      return Answer(s_.papers.RequestLimit(account, body->documents, body->limit), request, DocText);
+    }
+    case RouteId::kRequestUnlock: {
+      Result<json::DuplicateRequest> body = json::DecodeDuplicate(request.body);
+      if (!body.ok()) return ErrorResponse(body.error(), id);
+      return Answer(s_.papers.RequestUnlock(auth.account, route.param, body->reason, body->name),
+                    request, DocText);
+    }
+    case RouteId::kUploadDocument:
+      return Upload(request, auth);
+    case RouteId::kListDocuments:
+      return DocumentsList(request, route, auth);
+    case RouteId::kGetDocument:
+      return Answer(s_.documents.Get(account, route.param), request,
+                    [&](const Document& d) { return json::EncodeDocument(d, options_.public_url); });
+    case RouteId::kDocumentFile: {
+      Result<DocumentFile> file = s_.documents.Download(account, route.param);
+      if (!file.ok()) return ErrorResponse(file.error(), id);
+      Response r;
+      r.content_type = file->document.content_type;
+      r.headers.push_back(
+          {"Content-Disposition", "inline; filename=\"" + file->document.name + "\""});
+      r.headers.push_back({"X-Content-Type-Options", "nosniff"});
+      r.body = std::move(file->bytes);
+      return r;
+    }
+    case RouteId::kDeleteDocuments: {
+      Result<std::vector<std::string>> ids = json::DecodeDocumentIds(request.body);
+      if (!ids.ok()) return ErrorResponse(ids.error(), id);
+      return Answer(s_.documents.Delete(account, *ids), request,
+                    [&](const std::vector<Document>& d) {
+                      return json::EncodeDocuments(d, options_.public_url);
+                    });
     }
     case RouteId::kHealthz:
       break;
   }
-  return ErrorResponse(Error(ErrorCode::kResourceNotFound, "no such resource"), request.request_id);
+  return ErrorResponse(Error(ErrorCode::kResourceNotFound, "no such resource"), id);
+}
+
+Response Api::Upload(const Request& request, const AuthContext& auth) {
+  Result<json::UploadRequest> body = json::DecodeUpload(request.body);
+  if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
+  Result<std::string> bytes = DecodeFileField(body->file);
+  if (!bytes.ok()) return ErrorResponse(bytes.error(), request.request_id);
+  UploadInput upload{std::move(bytes).value(), body->category, body->name};
+  return Answer(s_.documents.Upload(auth.account.account_id, upload), request,
+                [&](const Document& d) { return json::EncodeDocument(d, options_.public_url); });
 }
 
 Response Api::NumbersList(const Request& request, const RouteMatch& route,
-                              const AuthContext& auth) {
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!ParseQuery(route.query, params))
-    return ErrorResponse(Error(ErrorCode::kValidationError, "malformed query string"), request.request_id);
+                          const AuthContext& auth) {
+  Result<QueryParams> params = Query(route);
+  if (!params.ok()) return ErrorResponse(params.error(), request.request_id);
   NumberPageQuery page;
   bool paged = false;
-  for (const auto& [name, value] : params) {
+  for (const auto& [name, value] : *params) {
     if (name == "status") {
       page.status = ParseNumberStatus(value);
       if (!page.status)
-        return ErrorResponse(Error(ErrorCode::kValidationError,
-                                   "status: PENDING, ACTIVE, INACTIVE, DUPLICATED or EXPIRED expected"),
-                             request.request_id);
+        return ErrorResponse(
+            BadQuery("status: PENDING, ACTIVE, INACTIVE, DUPLICATED or EXPIRED expected"),
+            request.request_id);
     } else if (name == "phoneNumber") {
       page.phone_number = value;
     } else if (name == "startKey") {
@@ -151,9 +222,41 @@ Response Api::NumbersList(const Request& request, const RouteMatch& route,
     }
     paged = true;
   }
-  Result<AccountDoc> doc = numbers_.Get(auth.account.account_id, paged ? &page : nullptr);
-  if (!doc.ok()) return ErrorResponse(doc.error(), request.request_id);
-  return JsonResponse(json::EncodeAccountDoc(*doc));
+  return Answer(s_.numbers.Get(auth.account.account_id, paged ? &page : nullptr), request, DocText);
+}
+
+Response Api::DocumentsList(const Request& request, const RouteMatch& route,
+                            const AuthContext& auth) {
+  Result<QueryParams> params = Query(route);
+  if (!params.ok()) return ErrorResponse(params.error(), request.request_id);
+  DocumentFilter filter;
+  const auto fail = [&](std::string why) {
+    return ErrorResponse(BadQuery(std::move(why)), request.request_id);
+  };
+  for (const auto& [name, value] : *params) {
+    if (name == "documentId") {
+      filter.document_id = value;
+    } else if (name == "startDate" || name == "endDate") {
+      const bool end = name == "endDate";
+      const std::optional<TimeMs> t = ParseFilterDate(value, end);
+      if (!t) return fail(name + ": an ISO date or date-time expected");
+      (end ? filter.created_to : filter.created_from) = *t;
+    } else if (name == "category") {
+      filter.category = NormalizeCategory(value);
+      if (!filter.category) return fail("category: unknown category");
+    } else if (name == "use") {
+      if (value != "true" && value != "false") return fail("use: true or false expected");
+      filter.use = value == "true";
+    } else if (name == "startKey") {
+      filter.start_key = value;
+    } else if (name == "limit") {
+      Result<int> limit = ParseLimit(value);
+      if (!limit.ok()) return ErrorResponse(limit.error(), request.request_id);
+      filter.limit = *limit;
+    }
+  }
+  return Answer(s_.documents.List(auth.account.account_id, filter), request,
+                [&](const DocumentPage& p) { return json::EncodeDocumentPage(p, options_.public_url); });
 }
 
 }  // namespace senderid::http

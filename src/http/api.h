@@ -4,9 +4,12 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "core/services/authenticator.h"
+#include "core/services/documents_service.h"
 #include "core/services/numbers_service.h"
+#include "core/services/papers_service.h"
 #include "core/services/verification_service.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -15,12 +18,21 @@ namespace senderid::http {
 
 struct ApiOptions {
   size_t body_limit = 64 * 1024;
+  size_t upload_body_limit = 1152 * 1024;  // a 700 KB file is ~934 KiB as base64
+  std::string public_url;                  // prefix of document urls, no trailing slash
+};
+
+struct ApiServices {
+  Authenticator& auth;
+  NumbersService& numbers;
+  VerificationService& verification;
+  DocumentsService& documents;
+  PapersService& papers;
 };
 
 class Api final : public Handler {
  public:
-  Api(ApiOptions options, Authenticator& auth, NumbersService& numbers,
-      VerificationService& verification);
+  Api(ApiOptions options, ApiServices services);
 
   size_t BodyLimit(std::string_view method, std::string_view target) const override;
   std::optional<Response> HandleInline(const Request& request) override;
@@ -30,11 +42,12 @@ class Api final : public Handler {
   Response Dispatch(const Request& request, const RouteMatch& route, const AuthContext& auth);
   Response NumbersList(const Request& request, const RouteMatch& route,
                        const AuthContext& auth);
+  Response DocumentsList(const Request& request, const RouteMatch& route,
+                         const AuthContext& auth);
+  Response Upload(const Request& request, const AuthContext& auth);
 
   ApiOptions options_;
-  Authenticator& auth_;
-  NumbersService& numbers_;
-  VerificationService& verification_;
+  ApiServices s_;
 };
 
 // The JSON error answer for `error` (status, body, Retry-After). 5xx answers show a generic text

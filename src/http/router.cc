@@ -40,6 +40,14 @@ constexpr RouteRow kRoutes[] = {
     {{"numbers", "{}"}, "PUT", RouteId::kUpdateNumber, kScopeWrite},
     {{"numbers", "{}"}, "DELETE", RouteId::kDeleteNumber, kScopeWrite},
     {{"numbers", "{}", "authenticate"}, "PUT", RouteId::kAuthenticateNumber, kScopeWrite},
+    {{"papers", "approval", "{}"}, "POST", RouteId::kSubmitEvidence, kScopeWrite},
+    {{"papers", "limitation"}, "POST", RouteId::kRequestLimit, kScopeWrite},
+    {{"papers", "duplicate", "{}"}, "POST", RouteId::kRequestUnlock, kScopeWrite},
+    {{"documents"}, "POST", RouteId::kUploadDocument, kScopeWrite},
+    {{"documents"}, "GET", RouteId::kListDocuments, kScopeRead},
+    {{"documents"}, "DELETE", RouteId::kDeleteDocuments, kScopeWrite},
+    {{"documents", "{}"}, "GET", RouteId::kGetDocument, kScopeRead},
+    {{"documents", "{}", "file"}, "GET", RouteId::kDocumentFile, kScopeRead},
 };
 
 // Whether `segments` fit `pattern`; a literal segment beats "{}" (so "active" is reserved).
@@ -50,7 +58,8 @@ bool Matches(const RouteRow& row, const std::vector<std::string_view>& segments,
   if (segments.size() != n) return false;
   for (size_t i = 0; i < n; ++i) {
     if (row.pattern[i] == "{}") {
-      if (segments[i].empty() || segments[i] == "active") return false;
+      if (segments[i].empty() || (row.pattern[0] == "numbers" && segments[i] == "active"))
+        return false;
       param = segments[i];
     } else if (row.pattern[i] != segments[i]) {
       return false;

@@ -21,6 +21,14 @@ enum class RouteId {
   kUpdateNumber,
   kDeleteNumber,
   kAuthenticateNumber,
+  kSubmitEvidence,
+  kRequestLimit,
+  kRequestUnlock,
+  kUploadDocument,
+  kListDocuments,
+  kDeleteDocuments,
+  kGetDocument,
+  kDocumentFile,
 };
 
 enum class RouteOutcome { kFound, kNotFound, kMethodNotAllowed };

@@ -285,11 +285,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
 
-    // Beast 1.74 refuses Content-Length + "Transfer-Encoding: chunked" in either order, but lets
-    // through a Transfer-Encoding that does not end in chunked (the request then counts as having
-    // no body, or as having a Content-Length body when one follows). Only a single plain
-    // "chunked" is accepted; everything else would let the rest of the stream be read as a
-    // different request than an intermediary sees (request smuggling).
+    // Beast 1.74 refuses Content-Length followed by any Transfer-Encoding, and "chunked" followed
+    // by Content-Length (both → 400 via OnReadError), but accepts a Transfer-Encoding that does
+    // not end in chunked: alone the request then counts as bodiless, and followed by
+    // Content-Length it is framed by the length. Either way the rest of the stream could be read
+    // as a different request than an intermediary sees (request smuggling), so only a single
+    // plain "Transfer-Encoding: chunked" without Content-Length is accepted.
     if (req.count(bhttp::field::transfer_encoding) > 0) {
       auto te = req.find(bhttp::field::transfer_encoding);
       if (req.count(bhttp::field::transfer_encoding) != 1 || !parser_->chunked() ||
@@ -399,7 +400,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void Respond(Response r, bool close) {
     if (state_ == State::kClosed) return;
     close_after_ = close_after_ || close;
-    if (r.status < 100 || r.status > 999) {
+    if (r.status < 200 || r.status > 599) {  // 1xx would break the framing of the exchange
       spdlog::error("request {}: handler returned invalid status {}", request_id_, r.status);
       r = InternalError(request_id_);
     }
@@ -411,7 +412,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     res_.result(static_cast<unsigned>(r.status));
     res_.set(bhttp::field::server, "senderid");
     res_.set("X-Request-Id", request_id_);
-    res_.set(bhttp::field::content_type, r.content_type);
+    if (!r.content_type.empty()) res_.set(bhttp::field::content_type, r.content_type);
     for (const Header& h : r.headers) {
       if (h.name.empty() || HasCrLf(h.name) || HasCrLf(h.value)) continue;  // no header injection
       res_.insert(h.name, h.value);

@@ -346,6 +346,16 @@ TEST(ServerTest, ContentLengthOverLimitAnsweredBeforeBody) {
   EXPECT_TRUE(c.ClosedWithin(3000ms));
 }
 
+TEST(ServerTest, OversizedBodySentEagerlyStillGets413) {
+  // A client that writes the whole body before reading must still see the 413, not a reset.
+  Running s;
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n" +
+                     std::string(300000, 'x')));
+  ExpectError(c.Read(), 413, "PayloadTooLarge");
+  EXPECT_TRUE(c.ClosedWithin(3000ms));
+}
+
 TEST(ServerTest, ExpectContinue) {
   Running s;
   Conn c(s.port());
@@ -465,7 +475,7 @@ TEST(ServerTest, SlowlorisClosedAfterRequestTimeout) {
         auto r = fast.Read();
         ASSERT_TRUE(r.has_value());
         EXPECT_EQ(r->status, 200);
-        EXPECT_LT(Clock::now() - t0, 150ms);
+        EXPECT_LT(Clock::now() - t0, 200ms);  // not stuck behind the slow one
       }
     }
     const auto elapsed = Clock::now() - start;

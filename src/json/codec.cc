@@ -19,9 +19,9 @@ ordered_json OptionalText(const std::optional<std::string>& s) {
   return s ? ordered_json(*s) : ordered_json(nullptr);
 }
 
-ordered_json EncodeApproval(const Approval& a) {
+ordered_json EncodeApproval(const ReviewRequest& a) {
   ordered_json j;
-  j["approvalId"] = a.approval_id;
+  j["approvalId"] = a.request_id;
   j["documents"] = a.documents;
   j["status"] = ToString(a.status);
   j["reason"] = OptionalText(a.reason);
@@ -30,7 +30,7 @@ ordered_json EncodeApproval(const Approval& a) {
   return j;
 }
 
-ordered_json EncodeUnlock(const std::optional<UnlockDuplicate>& u) {
+ordered_json EncodeUnlock(const std::optional<ReviewRequest>& u) {
   ordered_json j;
   if (!u) {
     for (const char* k : {"duplicateId", "reason", "reasonForRequested", "name", "status",
@@ -38,10 +38,10 @@ ordered_json EncodeUnlock(const std::optional<UnlockDuplicate>& u) {
       j[k] = nullptr;
     return j;
   }
-  j["duplicateId"] = u->duplicate_id;
+  j["duplicateId"] = u->request_id;
   j["reason"] = OptionalText(u->reason);
   j["reasonForRequested"] = u->reason_for_requested;
-  j["name"] = u->name;
+  j["name"] = u->contact_name;
   j["status"] = ToString(u->status);
   j["dateCreated"] = Date(u->date_created);
   j["dateUpdated"] = Date(u->date_updated);
@@ -60,7 +60,7 @@ ordered_json EncodeSenderId(const SenderId& e) {
   for (const LogEntry& l : e.log) log.push_back({{"createAt", Date(l.create_at)}, {"message", l.message}});
   j["log"] = std::move(log);
   ordered_json approvals = ordered_json::array();
-  for (const Approval& a : e.approvals) approvals.push_back(EncodeApproval(a));
+  for (const ReviewRequest& a : e.approvals) approvals.push_back(EncodeApproval(a));
   j["approvalDocuments"] = std::move(approvals);
   j["unlockDuplicate"] = EncodeUnlock(e.unlock);
   j["dateCreated"] = Date(e.date_created);
@@ -68,9 +68,9 @@ ordered_json EncodeSenderId(const SenderId& e) {
   return j;
 }
 
-ordered_json EncodeLimitation(const Limitation& l) {
+ordered_json EncodeLimitation(const ReviewRequest& l) {
   ordered_json j;
-  j["limitationId"] = l.limitation_id;
+  j["limitationId"] = l.request_id;
   j["documents"] = l.documents;
   j["status"] = ToString(l.status);
   j["reason"] = OptionalText(l.reason);
@@ -141,7 +141,7 @@ std::string EncodeAccountDoc(const AccountDoc& doc) {
   for (const SenderId& e : doc.sender_ids) ids.push_back(EncodeSenderId(e));
   j["senderIds"] = std::move(ids);
   ordered_json limits = ordered_json::array();
-  for (const Limitation& l : doc.limitations) limits.push_back(EncodeLimitation(l));
+  for (const ReviewRequest& l : doc.limitations) limits.push_back(EncodeLimitation(l));
   j["limitationDocuments"] = std::move(limits);
   j["dateCreated"] = Date(doc.account.date_created);
   j["dateUpdated"] = Date(doc.account.date_updated);
@@ -204,6 +204,154 @@ std::string EncodeFields(
   ordered_json j = ordered_json::object();
   for (const auto& [name, value] : fields) j[std::string(name)] = value;
   return Dump(j);
+}
+
+namespace {
+
+ordered_json DocumentJson(const Document& d, std::string_view url_prefix) {
+  ordered_json j;
+  j["documentId"] = d.document_id;
+  j["accountId"] = d.account_id;
+  j["name"] = d.name;
+  j["originalName"] = d.original_name;
+  j["url"] = std::string(url_prefix) + "/senderid/v1/documents/" + d.document_id + "/file";
+  j["category"] = d.category;
+  j["use"] = d.use;
+  j["dateCreated"] = Date(d.date_created);
+  return j;
+}
+
+ordered_json ReviewItemJson(const ReviewItem& item, std::string_view documents_dir) {
+  const ReviewRequest& r = item.request;
+  ordered_json j;
+  j["id"] = r.request_id;
+  j["kind"] = ToString(r.kind);
+  j["status"] = ToString(r.status);
+  j["accountId"] = r.account_id;
+  j["accountName"] = item.account.name;
+  if (r.kind != ReviewKind::kLimitation) {
+    j["phoneNumber"] = r.phone_number;
+    j["handleKey"] = r.handle_key;
+  }
+  if (r.kind == ReviewKind::kLimitation) {
+    j["limitRequested"] = r.limit_requested;
+    j["limitBeforeRequest"] = r.limit_before_request;
+  }
+  if (r.kind == ReviewKind::kDuplicate) {
+    j["name"] = r.contact_name;
+    j["reasonForRequested"] = r.reason_for_requested;
+  }
+  ordered_json docs = ordered_json::array();
+  for (const std::string& id : r.documents) {
+    ordered_json d;
+    d["documentId"] = id;
+    const Document* found = nullptr;
+    for (const Document& doc : item.documents)
+      if (doc.document_id == id) found = &doc;
+    if (found != nullptr) {
+      d["originalName"] = found->original_name;
+      d["category"] = found->category;
+      d["contentType"] = found->content_type;
+      d["size"] = found->size;
+      d["path"] = std::string(documents_dir) + "/" + found->name;
+    } else {
+      d["deleted"] = true;
+    }
+    docs.push_back(std::move(d));
+  }
+  j["documents"] = std::move(docs);
+  j["reason"] = OptionalText(r.reason);
+  j["decidedBy"] = OptionalText(r.decided_by);
+  j["dateDecided"] = OptionalDate(r.date_decided);
+  j["dateCreated"] = Date(r.date_created);
+  j["dateUpdated"] = Date(r.date_updated);
+  return j;
+}
+
+Result<std::optional<std::string>> OptionalString(const json& j, const char* field) {
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) return Invalid(std::string("'") + field + "' must be a string");
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::vector<std::string>> RequiredIds(const json& j) {
+  if (j.find("documents") == j.end() || j["documents"].is_null())
+    return Invalid("'documents' is required");
+  SID_ASSIGN_OR_RETURN(std::vector<std::string> ids, OptionalStringArray(j, "documents"));
+  if (ids.empty()) return Invalid("'documents' must list at least one document id");
+  return ids;
+}
+
+}  // namespace
+
+std::string EncodeDocument(const Document& d, std::string_view url_prefix) {
+  return Dump(DocumentJson(d, url_prefix));
+}
+
+std::string EncodeDocuments(const std::vector<Document>& docs, std::string_view url_prefix) {
+  ordered_json j = ordered_json::array();
+  for (const Document& d : docs) j.push_back(DocumentJson(d, url_prefix));
+  return Dump(j);
+}
+
+std::string EncodeDocumentPage(const DocumentPage& page, std::string_view url_prefix) {
+  ordered_json data = ordered_json::array();
+  for (const Document& d : page.data) data.push_back(DocumentJson(d, url_prefix));
+  ordered_json j;
+  j["data"] = std::move(data);
+  j["nextKey"] = OptionalText(page.next_key);
+  return Dump(j);
+}
+
+std::string EncodeReviewItems(const std::vector<ReviewItem>& items, std::string_view documents_dir) {
+  ordered_json j = ordered_json::array();
+  for (const ReviewItem& item : items) j.push_back(ReviewItemJson(item, documents_dir));
+  return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+std::string EncodeReviewItem(const ReviewItem& item, std::string_view documents_dir) {
+  return ReviewItemJson(item, documents_dir).dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+Result<UploadRequest> DecodeUpload(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"file", "category", "name"}));
+  UploadRequest r;
+  SID_ASSIGN_OR_RETURN(r.file, RequiredString(j, "file"));
+  SID_ASSIGN_OR_RETURN(r.category, RequiredString(j, "category"));
+  SID_ASSIGN_OR_RETURN(r.name, OptionalString(j, "name"));
+  return r;
+}
+
+Result<std::vector<std::string>> DecodeDocumentIds(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"documents"}));
+  return RequiredIds(j);
+}
+
+Result<LimitationRequest> DecodeLimitation(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"documents", "limit"}));
+  LimitationRequest r;
+  SID_ASSIGN_OR_RETURN(r.documents, RequiredIds(j));
+  auto it = j.find("limit");
+  if (it == j.end() || it->is_null()) return Invalid("'limit' is required");
+  if (!it->is_number_integer()) return Invalid("'limit' must be an integer");
+  if (it->is_number_unsigned() && it->get<uint64_t>() > 1'000'000'000)
+    return Invalid("'limit' is too large");
+  r.limit = it->get<int64_t>();
+  return r;
+}
+
+Result<DuplicateRequest> DecodeDuplicate(std::string_view body) {
+  SID_ASSIGN_OR_RETURN(json j, ParseObject(body));
+  SID_TRY(OnlyFields(j, {"reason", "name"}));
+  DuplicateRequest r;
+  SID_ASSIGN_OR_RETURN(r.reason, RequiredString(j, "reason"));
+  if (r.reason.empty()) return Invalid("'reason' must not be empty");
+  SID_ASSIGN_OR_RETURN(r.name, OptionalString(j, "name"));
+  return r;
 }
 
 Result<CreateNumberRequest> DecodeCreateNumber(std::string_view body) {

@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "core/ports/voice_caller.h"
 #include "core/services/accounts_service.h"
+#include "core/services/documents_service.h"
+#include "core/services/reviews_service.h"
 #include "core/services/verification_service.h"
 
 namespace senderid::json {
@@ -29,6 +31,33 @@ std::string EncodeAccount(const Account& a);
 // A flat object of string fields, in the given order.
 std::string EncodeFields(
     std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+
+// Documents (SPEC §3.6). `url_prefix` is the public base URL (no trailing slash) or "".
+std::string EncodeDocument(const Document& d, std::string_view url_prefix);
+std::string EncodeDocuments(const std::vector<Document>& docs, std::string_view url_prefix);
+std::string EncodeDocumentPage(const DocumentPage& page, std::string_view url_prefix);
+// The operator's review queue; `documents_dir` is where the files are, for their paths.
+std::string EncodeReviewItems(const std::vector<ReviewItem>& items, std::string_view documents_dir);
+std::string EncodeReviewItem(const ReviewItem& item, std::string_view documents_dir);
+
+struct UploadRequest {
+  std::string file;
+  std::string category;
+  std::optional<std::string> name;
+};
+struct LimitationRequest {
+  std::vector<std::string> documents;
+  int64_t limit = 0;
+};
+struct DuplicateRequest {
+  std::string reason;
+  std::optional<std::string> name;
+};
+Result<UploadRequest> DecodeUpload(std::string_view body);
+// {"documents": [DOC ids…]} with at least one id (upload-free papers and document deletion).
+Result<std::vector<std::string>> DecodeDocumentIds(std::string_view body);
+Result<LimitationRequest> DecodeLimitation(std::string_view body);
+Result<DuplicateRequest> DecodeDuplicate(std::string_view body);
 
 struct CreateNumberRequest {
   std::string phone_number;

@@ -33,6 +33,25 @@ struct StoredApiKey {
   TimeMs date_created = 0;
 };
 
+// Which documents a listing wants (SPEC §4.11). Unset fields do not filter.
+struct DocumentFilter {
+  std::optional<std::string> document_id;
+  std::optional<TimeMs> created_from;  // inclusive
+  std::optional<TimeMs> created_to;    // inclusive
+  std::optional<std::string> category;
+  std::optional<bool> use;
+  std::optional<std::string> start_key;  // inclusive upper bound of document_id (newest first)
+  int limit = 20;
+};
+
+// Which review requests a listing wants. Empty/unset fields do not filter.
+struct ReviewFilter {
+  std::optional<RequestStatus> status;
+  std::optional<ReviewKind> kind;
+  std::string account_id;
+  std::string handle_key;
+};
+
 class StoreReader {
  public:
   virtual ~StoreReader() = default;
@@ -57,7 +76,18 @@ class StoreReader {
   // Up to `max` accounts that have entries due for expiry.
   virtual Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) = 0;
 
-  virtual Result<std::vector<Limitation>> ListLimitations(std::string_view account_id) = 0;
+  // Review requests with their documents, oldest first.
+  virtual Result<std::vector<ReviewRequest>> ListReviewRequests(const ReviewFilter& filter) = 0;
+  virtual Result<std::optional<ReviewRequest>> FindReviewRequest(std::string_view request_id) = 0;
+
+  // One document of the account (with `use`), or nullopt.
+  virtual Result<std::optional<Document>> FindDocument(std::string_view account_id,
+                                                       std::string_view document_id) = 0;
+  // The account's documents matching `filter`, by document_id descending, at most filter.limit.
+  virtual Result<std::vector<Document>> ListDocuments(std::string_view account_id,
+                                                      const DocumentFilter& filter) = 0;
+  // Whether some document's bytes are stored under `name` (for cleaning up stray files).
+  virtual Result<bool> DocumentNameExists(std::string_view name) = 0;
 
   virtual Result<bool> IsSpecialNumberAllowed(std::string_view account_id,
                                               std::string_view phone_number) = 0;
@@ -105,6 +135,15 @@ class StoreWriter : public StoreReader {
   virtual Status VoidOpenMfaTransactions(std::string_view handle_key, std::string_view except) = 0;
   // Forgets transactions created before `before` (they no longer count against any limit).
   virtual Result<int> PruneMfaTransactions(TimeMs before) = 0;
+
+  virtual Status InsertDocument(const Document& document) = 0;
+  virtual Status DeleteDocument(std::string_view document_id) = 0;
+  // A new request with its documents attached (which makes them used).
+  virtual Status InsertReviewRequest(const ReviewRequest& request) = 0;
+  // Stores status, reason, decided_by, date_decided and date_updated.
+  virtual Status UpdateReviewRequest(const ReviewRequest& request) = 0;
+  // Detaches the request's documents: they stay listed on it but count as used no more.
+  virtual Status ReleaseDocuments(std::string_view request_id) = 0;
 };
 
 class Store {

@@ -6,7 +6,9 @@
 #include "core/ids.h"
 #include "core/messages.h"
 #include "core/phone_number.h"
+#include "core/services/documents_service.h"
 #include "core/services/log_messages.h"
+#include "core/services/papers_service.h"
 
 namespace senderid {
 namespace registry {
@@ -55,7 +57,10 @@ Result<AccountDoc> LoadDoc(StoreReader& r, const std::string& account_id) {
   AccountDoc doc;
   doc.account = std::move(*account);
   SID_ASSIGN_OR_RETURN(doc.sender_ids, r.ListSenderIds(account_id));
-  SID_ASSIGN_OR_RETURN(doc.limitations, r.ListLimitations(account_id));
+  ReviewFilter limitations;
+  limitations.kind = ReviewKind::kLimitation;
+  limitations.account_id = account_id;
+  SID_ASSIGN_OR_RETURN(doc.limitations, r.ListReviewRequests(limitations));
   return doc;
 }
 
@@ -145,6 +150,7 @@ Result<AccountDoc> NumbersService::Create(const std::string& account_id,
   const TimeMs now = clock_.Now();
   // Drawn outside the transaction: a retried transaction must not consume randomness differently.
   const std::string handle_key = NewId(kHandleKeyPrefix, now, random_);
+  const std::string approval_id = NewId(kApprovalPrefix, now, random_);
   return WriteValue<AccountDoc>(store_, [&](StoreWriter& w) -> Result<AccountDoc> {
     SID_ASSIGN_OR_RETURN(bool special, w.IsSpecialNumberAllowed(account_id, *digits));
     SID_TRY(ValidatePhoneNumber(*digits, special));
@@ -159,9 +165,8 @@ Result<AccountDoc> NumbersService::Create(const std::string& account_id,
       return Error(ErrorCode::kLimitExceeded,
                    std::string(message::kLimitExceeded) + " (최대 " +
                        std::to_string(account->limit) + "개)");
-    // Evidence documents arrive with the documents issue; until then no document id exists.
-    if (!documents.empty())
-      return Error(ErrorCode::kInvalidDocumentId, std::string(message::kInvalidDocumentId));
+    SID_ASSIGN_OR_RETURN(std::vector<std::string> docs,
+                         registry::CheckDocuments(w, account_id, documents));
     SID_ASSIGN_OR_RETURN(bool held, registry::HeldElsewhere(w, account_id, *digits, now));
 
     SenderId entry;
@@ -174,6 +179,10 @@ Result<AccountDoc> NumbersService::Create(const std::string& account_id,
     entry.date_created = now;
     entry.date_updated = now;
     SID_TRY(w.InsertSenderId(entry));
+    // Documents given with the create open an evidence request at once — not for a DUPLICATED
+    // entry, which needs its unlock first (the documents stay unused).
+    if (!docs.empty() && !held)
+      SID_TRY(registry::OpenApproval(w, entry, approval_id, std::move(docs), now));
     SID_TRY(registry::TouchAccount(w, account_id, now));
     return registry::LoadDoc(w, account_id);
   });
@@ -207,6 +216,7 @@ Result<AccountDoc> NumbersService::Delete(const std::string& account_id,
     SID_ASSIGN_OR_RETURN(SenderId entry, registry::FindEntry(w, account_id, phone_number));
     if (entry.status == NumberStatus::kActive)
       return Error(ErrorCode::kFailedToDelete, std::string(message::kFailedToDelete));
+    SID_TRY(registry::CloseEntryRequests(w, entry, now));
     SID_TRY(w.DeleteSenderId(entry.handle_key));
     SID_TRY(registry::TouchAccount(w, account_id, now));
     return registry::LoadDoc(w, account_id);

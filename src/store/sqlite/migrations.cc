@@ -87,6 +87,53 @@ CREATE INDEX mfa_by_account ON mfa_transactions (account_id, created_at);
 CREATE INDEX mfa_by_number ON mfa_transactions (phone_number, created_at);
 CREATE INDEX mfa_open_by_entry ON mfa_transactions (handle_key) WHERE state = 'OPEN';
 )sql",
+
+    // 3: evidence documents and the review requests (approval, limitation, duplicate unlock) that
+    // operators decide. Requests outlive a deleted entry, and links outlive a deleted (released)
+    // document, for the record: hence no foreign keys on handle_key and document_id.
+    R"sql(
+CREATE TABLE documents (
+  document_id   TEXT PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts (account_id),
+  name          TEXT NOT NULL UNIQUE,
+  original_name TEXT NOT NULL,
+  category      TEXT NOT NULL,
+  content_type  TEXT NOT NULL,
+  size          INTEGER NOT NULL,
+  date_created  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX documents_by_account ON documents (account_id, document_id);
+
+CREATE TABLE review_requests (
+  request_id           TEXT PRIMARY KEY,
+  kind                 TEXT NOT NULL CHECK (kind IN ('approval', 'limitation', 'duplicate')),
+  account_id           TEXT NOT NULL REFERENCES accounts (account_id),
+  handle_key           TEXT NOT NULL DEFAULT '',
+  phone_number         TEXT NOT NULL DEFAULT '',
+  status               TEXT NOT NULL
+                       CHECK (status IN ('PENDING', 'APPROVED', 'REJECTED', 'CANCELLED')),
+  reason               TEXT,
+  reason_for_requested TEXT NOT NULL DEFAULT '',
+  contact_name         TEXT NOT NULL DEFAULT '',
+  limit_requested      INTEGER NOT NULL DEFAULT 0,
+  limit_before_request INTEGER NOT NULL DEFAULT 0,
+  decided_by           TEXT,
+  date_decided         INTEGER,
+  date_created         INTEGER NOT NULL,
+  date_updated         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX review_requests_by_account ON review_requests (account_id, date_created);
+CREATE INDEX review_requests_by_status ON review_requests (status, date_created);
+
+CREATE TABLE review_documents (
+  request_id  TEXT NOT NULL REFERENCES review_requests (request_id),
+  document_id TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  released    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (request_id, document_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX review_documents_in_use ON review_documents (document_id) WHERE released = 0;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

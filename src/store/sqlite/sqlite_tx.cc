@@ -99,6 +99,16 @@ Status SqliteTx::LoadDetails(std::vector<SenderId>& entries) {
     auto it = by_key.find(st.Text(0));
     if (it != by_key.end()) it->second->log.push_back({st.Int(1), st.Text(2)});
   }
+  ReviewFilter filter;
+  filter.account_id = entries.front().account_id;
+  if (entries.size() == 1) filter.handle_key = entries.front().handle_key;
+  SID_ASSIGN_OR_RETURN(std::vector<ReviewRequest> requests, ListReviewRequests(filter));
+  for (ReviewRequest& r : requests) {
+    auto it = by_key.find(r.handle_key);
+    if (it == by_key.end()) continue;
+    if (r.kind == ReviewKind::kApproval) it->second->approvals.push_back(std::move(r));
+    else if (r.kind == ReviewKind::kDuplicate) it->second->unlock = std::move(r);  // latest wins
+  }
   return OkStatus();
 }
 
@@ -120,15 +130,7 @@ Result<std::optional<SenderId>> SqliteTx::FindSenderId(std::string_view account_
   st.Bind(1, account_id).Bind(2, phone_number);
   SID_ASSIGN_OR_RETURN(std::vector<SenderId> entries, ReadSenderIdRows(st));
   if (entries.empty()) return std::optional<SenderId>();
-  SID_ASSIGN_OR_RETURN(
-      Statement logs,
-      conn_.Prepare("SELECT create_at, message FROM sender_id_logs WHERE handle_key = ? ORDER BY seq"));
-  logs.Bind(1, entries.front().handle_key);
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, logs.Step());
-    if (!row) break;
-    entries.front().log.push_back({logs.Int(0), logs.Text(1)});
-  }
+  SID_TRY(LoadDetails(entries));
   return std::optional<SenderId>(std::move(entries.front()));
 }
 
@@ -184,10 +186,6 @@ Result<std::vector<std::string>> SqliteTx::AccountsWithDueExpiries(TimeMs now, i
     if (!row) return out;
     out.push_back(st.Text(0));
   }
-}
-
-Result<std::vector<Limitation>> SqliteTx::ListLimitations(std::string_view) {
-  return std::vector<Limitation>();  // limit requests arrive with the documents issue
 }
 
 Result<bool> SqliteTx::IsSpecialNumberAllowed(std::string_view account_id,
@@ -406,6 +404,209 @@ Result<int> SqliteTx::PruneMfaTransactions(TimeMs before) {
                        conn_.Prepare("DELETE FROM mfa_transactions WHERE created_at < ?"));
   st.Bind(1, before);
   return st.Run();
+}
+
+namespace {
+
+constexpr const char* kReviewColumns =
+    "SELECT request_id, kind, account_id, handle_key, phone_number, status, reason, "
+    "reason_for_requested, contact_name, limit_requested, limit_before_request, decided_by, "
+    "date_decided, date_created, date_updated FROM review_requests ";
+
+ReviewRequest ReadReviewRow(const Statement& st) {
+  ReviewRequest r;
+  r.request_id = st.Text(0);
+  r.kind = ParseReviewKind(st.Text(1)).value_or(ReviewKind::kApproval);
+  r.account_id = st.Text(2);
+  r.handle_key = st.Text(3);
+  r.phone_number = st.Text(4);
+  r.status = ParseRequestStatus(st.Text(5)).value_or(RequestStatus::kPending);
+  r.reason = st.OptionalText(6);
+  r.reason_for_requested = st.Text(7);
+  r.contact_name = st.Text(8);
+  r.limit_requested = static_cast<int>(st.Int(9));
+  r.limit_before_request = static_cast<int>(st.Int(10));
+  r.decided_by = st.OptionalText(11);
+  r.date_decided = st.OptionalInt(12);
+  r.date_created = st.Int(13);
+  r.date_updated = st.Int(14);
+  return r;
+}
+
+constexpr const char* kDocumentColumns =
+    "SELECT d.document_id, d.account_id, d.name, d.original_name, d.category, d.content_type, "
+    "d.size, d.date_created, EXISTS (SELECT 1 FROM review_documents rd WHERE rd.document_id = "
+    "d.document_id AND rd.released = 0) AS in_use FROM documents d ";
+
+Document ReadDocumentRow(const Statement& st) {
+  Document d;
+  d.document_id = st.Text(0);
+  d.account_id = st.Text(1);
+  d.name = st.Text(2);
+  d.original_name = st.Text(3);
+  d.category = st.Text(4);
+  d.content_type = st.Text(5);
+  d.size = st.Int(6);
+  d.date_created = st.Int(7);
+  d.use = st.Int(8) != 0;
+  return d;
+}
+
+}  // namespace
+
+Status SqliteTx::LoadRequestDocuments(std::vector<ReviewRequest>& requests) {
+  for (ReviewRequest& r : requests) {
+    SID_ASSIGN_OR_RETURN(Statement st,
+                         conn_.Prepare("SELECT document_id FROM review_documents WHERE "
+                                       "request_id = ? ORDER BY position"));
+    st.Bind(1, r.request_id);
+    for (;;) {
+      SID_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      r.documents.push_back(st.Text(0));
+    }
+  }
+  return OkStatus();
+}
+
+Result<std::vector<ReviewRequest>> SqliteTx::ListReviewRequests(const ReviewFilter& f) {
+  // One statement with optional predicates: listings are operator-side or per account, both small.
+  static const std::string sql =
+      std::string(kReviewColumns) +
+      "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 = '' OR "
+      "account_id = ?3) AND (?4 = '' OR handle_key = ?4) ORDER BY date_created, request_id";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  if (f.status) st.Bind(1, ToString(*f.status)); else st.BindNull(1);
+  if (f.kind) st.Bind(2, ToString(*f.kind)); else st.BindNull(2);
+  st.Bind(3, f.account_id).Bind(4, f.handle_key);
+  std::vector<ReviewRequest> out;
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadReviewRow(st));
+  }
+  SID_TRY(LoadRequestDocuments(out));
+  return out;
+}
+
+Result<std::optional<ReviewRequest>> SqliteTx::FindReviewRequest(std::string_view request_id) {
+  static const std::string sql = std::string(kReviewColumns) + "WHERE request_id = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, request_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<ReviewRequest>();
+  std::vector<ReviewRequest> one{ReadReviewRow(st)};
+  SID_TRY(LoadRequestDocuments(one));
+  return std::optional<ReviewRequest>(std::move(one.front()));
+}
+
+Result<std::optional<Document>> SqliteTx::FindDocument(std::string_view account_id,
+                                                       std::string_view document_id) {
+  static const std::string sql =
+      std::string(kDocumentColumns) + "WHERE d.account_id = ? AND d.document_id = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id).Bind(2, document_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Document>();
+  return std::optional<Document>(ReadDocumentRow(st));
+}
+
+Result<std::vector<Document>> SqliteTx::ListDocuments(std::string_view account_id,
+                                                      const DocumentFilter& f) {
+  static const std::string sql =
+      "SELECT * FROM (" + std::string(kDocumentColumns) +
+      "WHERE d.account_id = ?1 AND (?2 IS NULL OR d.document_id = ?2) "
+      "AND (?3 IS NULL OR d.date_created >= ?3) AND (?4 IS NULL OR d.date_created <= ?4) "
+      "AND (?5 IS NULL OR d.category = ?5) AND (?6 IS NULL OR d.document_id <= ?6)) "
+      "WHERE (?7 IS NULL OR in_use = ?7) ORDER BY document_id DESC LIMIT ?8";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id);
+  if (f.document_id) st.Bind(2, *f.document_id); else st.BindNull(2);
+  st.Bind(3, f.created_from).Bind(4, f.created_to);
+  if (f.category) st.Bind(5, *f.category); else st.BindNull(5);
+  if (f.start_key) st.Bind(6, *f.start_key); else st.BindNull(6);
+  if (f.use) st.Bind(7, static_cast<int64_t>(*f.use)); else st.BindNull(7);
+  st.Bind(8, static_cast<int64_t>(f.limit));
+  std::vector<Document> out;
+  for (;;) {
+    SID_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back(ReadDocumentRow(st));
+  }
+}
+
+Result<bool> SqliteTx::DocumentNameExists(std::string_view name) {
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare("SELECT 1 FROM documents WHERE name = ?"));
+  st.Bind(1, name);
+  return st.Step();
+}
+
+Status SqliteTx::InsertDocument(const Document& d) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO documents (document_id, account_id, name, original_name, "
+                    "category, content_type, size, date_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, d.document_id).Bind(2, d.account_id).Bind(3, d.name).Bind(4, d.original_name);
+  st.Bind(5, d.category).Bind(6, d.content_type).Bind(7, d.size).Bind(8, d.date_created);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::DeleteDocument(std::string_view document_id) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("DELETE FROM documents WHERE document_id = ?"));
+  st.Bind(1, document_id);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::InsertReviewRequest(const ReviewRequest& r) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO review_requests (request_id, kind, account_id, handle_key, "
+                    "phone_number, status, reason, reason_for_requested, contact_name, "
+                    "limit_requested, limit_before_request, decided_by, date_decided, "
+                    "date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?)"));
+  st.Bind(1, r.request_id).Bind(2, ToString(r.kind)).Bind(3, r.account_id).Bind(4, r.handle_key);
+  st.Bind(5, r.phone_number).Bind(6, ToString(r.status));
+  if (r.reason) st.Bind(7, *r.reason); else st.BindNull(7);
+  st.Bind(8, r.reason_for_requested).Bind(9, r.contact_name);
+  st.Bind(10, static_cast<int64_t>(r.limit_requested));
+  st.Bind(11, static_cast<int64_t>(r.limit_before_request));
+  if (r.decided_by) st.Bind(12, *r.decided_by); else st.BindNull(12);
+  st.Bind(13, r.date_decided).Bind(14, r.date_created).Bind(15, r.date_updated);
+  SID_TRY(st.Run());
+  int64_t position = 0;
+  for (const std::string& document_id : r.documents) {
+    SID_ASSIGN_OR_RETURN(Statement link,
+                         conn_.Prepare("INSERT INTO review_documents (request_id, document_id, "
+                                       "position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+    link.Bind(1, r.request_id).Bind(2, document_id).Bind(3, position++);
+    SID_TRY(link.Run());
+  }
+  return OkStatus();
+}
+
+Status SqliteTx::UpdateReviewRequest(const ReviewRequest& r) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("UPDATE review_requests SET status = ?, reason = ?, decided_by = ?, "
+                    "date_decided = ?, date_updated = ? WHERE request_id = ?"));
+  st.Bind(1, ToString(r.status));
+  if (r.reason) st.Bind(2, *r.reason); else st.BindNull(2);
+  if (r.decided_by) st.Bind(3, *r.decided_by); else st.BindNull(3);
+  st.Bind(4, r.date_decided).Bind(5, r.date_updated).Bind(6, r.request_id);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteTx::ReleaseDocuments(std::string_view request_id) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE review_documents SET released = 1 WHERE request_id = ?"));
+  st.Bind(1, request_id);
+  SID_TRY(st.Run());
+  return OkStatus();
 }
 
 }  // namespace senderid::sqlite

@@ -22,7 +22,13 @@ class SqliteTx final : public StoreWriter {
                                                      TimeMs now) override;
   Result<bool> HasDueExpiries(std::string_view account_id, TimeMs now) override;
   Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) override;
-  Result<std::vector<Limitation>> ListLimitations(std::string_view account_id) override;
+  Result<std::vector<ReviewRequest>> ListReviewRequests(const ReviewFilter& filter) override;
+  Result<std::optional<ReviewRequest>> FindReviewRequest(std::string_view request_id) override;
+  Result<std::optional<Document>> FindDocument(std::string_view account_id,
+                                               std::string_view document_id) override;
+  Result<std::vector<Document>> ListDocuments(std::string_view account_id,
+                                              const DocumentFilter& filter) override;
+  Result<bool> DocumentNameExists(std::string_view name) override;
   Result<bool> IsSpecialNumberAllowed(std::string_view account_id,
                                       std::string_view phone_number) override;
   Result<std::optional<MfaTransaction>> FindMfaTransaction(
@@ -47,10 +53,17 @@ class SqliteTx final : public StoreWriter {
   Status DeleteMfaTransaction(std::string_view transaction_id) override;
   Status VoidOpenMfaTransactions(std::string_view handle_key, std::string_view except) override;
   Result<int> PruneMfaTransactions(TimeMs before) override;
+  Status InsertDocument(const Document& document) override;
+  Status DeleteDocument(std::string_view document_id) override;
+  Status InsertReviewRequest(const ReviewRequest& request) override;
+  Status UpdateReviewRequest(const ReviewRequest& request) override;
+  Status ReleaseDocuments(std::string_view request_id) override;
 
  private:
   // Fills log, approvals and unlock of entries read by their rows.
   Status LoadDetails(std::vector<SenderId>& entries);
+  // Fills `documents` of requests read by their rows.
+  Status LoadRequestDocuments(std::vector<ReviewRequest>& requests);
 
   Connection& conn_;
 };

@@ -1,0 +1,46 @@
+#pragma once
+// Requests an operator decides (SPEC §4 endpoints 7–9): evidence for a number, a higher limit, the
+// unlock of a number another account holds. Each answers the AccountDoc. Thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/error.h"
+#include "core/ports/clock.h"
+#include "core/ports/random.h"
+#include "core/ports/store.h"
+
+namespace senderid {
+
+class PapersService {
+ public:
+  PapersService(Store& store, const Clock& clock, Random& random);
+
+  Result<AccountDoc> SubmitEvidence(const std::string& account_id, std::string_view phone_number,
+                                    const std::vector<std::string>& documents);
+  Result<AccountDoc> RequestLimit(const std::string& account_id,
+                                  const std::vector<std::string>& documents, int64_t limit);
+  // `contact_name` defaults to the account's name.
+  Result<AccountDoc> RequestUnlock(const Account& account, std::string_view phone_number,
+                                   const std::string& reason,
+                                   const std::optional<std::string>& contact_name);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  Random& random_;
+};
+
+namespace registry {
+// Opens an evidence request for the entry (documents already checked) and logs it.
+Status OpenApproval(StoreWriter& w, SenderId& entry, std::string approval_id,
+                    std::vector<std::string> documents, TimeMs now);
+// Cancels the entry's pending requests and releases the documents of all its requests (the entry
+// is being deleted).
+Status CloseEntryRequests(StoreWriter& w, const SenderId& entry, TimeMs now);
+}  // namespace registry
+
+}  // namespace senderid
