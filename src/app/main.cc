@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   CLI::App app{"senderid — sender-number (발신번호) registry, SOLAPI senderid/v1 compatible"};
   app.require_subcommand(1);
+  // One line on stderr for a usage error, like every other failure of the CLI (SPEC §10).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "senderid: " + std::string(e.what()) + "\n";
+  });
   senderid::CommandLine cli;
   senderid::DefineCommands(app, cli);
   try {

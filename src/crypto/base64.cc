@@ -29,6 +29,12 @@ Result<std::string> DecodeFileField(std::string_view field) {
       return Invalid("must be a base64 data URI (data:<mime>;base64,…)");
     payload = field.substr(comma + 1);
   }
+  // libsodium 1.0.18 skips some bytes outside the alphabet instead of refusing them: check first.
+  for (const char c : payload) {
+    const bool base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '+' || c == '/' || c == '=';
+    if (!base64 && c != ' ' && c != '\t' && c != '\r' && c != '\n') return Invalid("is not valid base64");
+  }
   if (sodium_init() < 0) return Error(ErrorCode::kInternalError, "libsodium failed to start");
   std::string out(payload.size() / 4 * 3 + 3, '\0');
   for (const int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING}) {

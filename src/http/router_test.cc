@@ -138,8 +138,7 @@ TEST(RouteTest, MalformedEscapeInThePathIsNotFound) {
         "/senderid/v1/numbers/%0G", "/senderid/v1/numbers/%%30", "/senderid/v1/numbers/%/x"}) {
     const RouteMatch put = Route("PUT", target);
     EXPECT_NE(put.outcome, O::kFound) << target;
-    if (std::string_view(target).find("/x") == std::string_view::npos)
-      EXPECT_EQ(put.outcome, O::kNotFound) << target;
+    EXPECT_EQ(put.outcome, O::kNotFound) << target;
   }
   EXPECT_EQ(Route("PUT", "/senderid/v1/numbers/%ZZ/authenticate").outcome, O::kNotFound);
   EXPECT_EQ(Route("DELETE", "/senderid/v1/numbers/%ZZ").outcome, O::kNotFound);
@@ -174,7 +173,9 @@ TEST(PercentDecodeTest, Table) {
     std::string out = "garbage";
     const bool ok = PercentDecode(c.in, c.plus_is_space, out);
     EXPECT_EQ(ok, c.ok) << "'" << c.in << "'";
-    if (ok && c.ok) EXPECT_EQ(out, c.out) << "'" << c.in << "'";
+    if (ok && c.ok) {
+      EXPECT_EQ(out, c.out) << "'" << c.in << "'";
+    }
   }
 }
 

@@ -217,7 +217,7 @@ TEST(EncodeAccountDocTest, OutputIsValidUtf8EvenFromBadInput) {
   d.sender_ids.push_back(e);
   std::string out;
   ASSERT_NO_THROW(out = EncodeAccountDoc(d));
-  EXPECT_NO_THROW((void)ordered_json::parse(out));
+  EXPECT_TRUE(ordered_json::accept(out)) << out;
 }
 
 TEST(EncodeStringArrayTest, BareArray) {
@@ -349,7 +349,7 @@ TEST(DecodeCreateNumberTest, EmptyBodyMeansEmptyObject) {
 }
 
 TEST(DecodeCreateNumberTest, DeepNestingIsRefusedCleanly) {
-  for (int depth : {100, 100000}) {
+  for (int depth : {100, 20000}) {
     const std::string nested = std::string(static_cast<size_t>(depth), '[') +
                                std::string(static_cast<size_t>(depth), ']');
     for (const std::string& body :

@@ -587,7 +587,9 @@ TEST_F(NumbersServiceTest, SweepExpiresEntriesOfSeveralAccounts) {
     }
     SID_ASSIGN_OR_RETURN(std::vector<SenderId> later, r.ListSenderIds(c.account_id));
     EXPECT_EQ(later.size(), 1u);
-    if (!later.empty()) EXPECT_EQ(later[0].status, NumberStatus::kPending);
+    if (!later.empty()) {
+      EXPECT_EQ(later[0].status, NumberStatus::kPending);
+    }
     return OkStatus();
   });
   ASSERT_TRUE(s.ok()) << s.error().message;

@@ -49,6 +49,12 @@ Status Connection::Exec(const char* sql) {
   return OkStatus();
 }
 
+Status Connection::Run(const char* sql) {
+  SID_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
 Result<Statement> Connection::Prepare(const char* sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

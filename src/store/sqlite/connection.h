@@ -34,8 +34,11 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   sqlite3* db() const { return db_; }
-  // Runs one or more statements without results.
+  // Runs one or more statements without results (parsed every time: for rare statements).
   Status Exec(const char* sql);
+  // Runs one statement without results through the statement cache (for BEGIN, COMMIT and other
+  // hot statements). `sql` must be a string literal.
+  Status Run(const char* sql);
   // The cached prepared statement for `sql`, reset and ready to bind. `sql` must be a string literal
   // (its address is the cache key).
   Result<Statement> Prepare(const char* sql);

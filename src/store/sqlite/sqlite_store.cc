@@ -40,10 +40,10 @@ class SqliteStore::Impl {
   Status Read(const ReadFn& fn) {
     SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
     Status result = [&]() -> Status {
-      SID_TRY(conn->Exec("BEGIN"));
+      SID_TRY(conn->Run("BEGIN"));
       SqliteTx tx(*conn);
       Status s = fn(tx);
-      Status end = conn->Exec("COMMIT");
+      Status end = conn->Run("COMMIT");
       if (!s.ok()) return s;
       return end;
     }();
@@ -100,25 +100,25 @@ class SqliteStore::Impl {
   // the commit (or its failure).
   void CommitGroup(const std::vector<WriteJob*>& batch) {
     std::vector<Status> results(batch.size(), OkStatus());
-    Status begin = writer_->Exec("BEGIN IMMEDIATE");
+    Status begin = writer_->Run("BEGIN IMMEDIATE");
     if (!begin.ok()) {
       for (WriteJob* job : batch) job->done.set_value(begin);
       return;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status s = writer_->Exec("SAVEPOINT job");
+      Status s = writer_->Run("SAVEPOINT job");
       if (s.ok()) {
         SqliteTx tx(*writer_);
         s = (*batch[i]->fn)(tx);
-        if (!s.ok()) (void)writer_->Exec("ROLLBACK TO job");
-        Status release = writer_->Exec("RELEASE job");
+        if (!s.ok()) (void)writer_->Run("ROLLBACK TO job");
+        Status release = writer_->Run("RELEASE job");
         if (s.ok() && !release.ok()) s = release;
       }
       results[i] = std::move(s);
     }
-    Status commit = writer_->Exec("COMMIT");
+    Status commit = writer_->Run("COMMIT");
     if (!commit.ok()) {
-      (void)writer_->Exec("ROLLBACK");
+      (void)writer_->Run("ROLLBACK");
       for (Status& r : results)
         if (r.ok()) r = commit;
     }
