@@ -15,9 +15,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -320,8 +322,11 @@ def raw_request_bytes(method, path, body=b"", headers=None):
 # Assertions on answers
 
 def assert_json_content_type(resp):
+    """SPEC §1: `application/json; charset=utf-8`."""
     ct = resp.header("Content-Type") or ""
-    assert ct.lower().startswith("application/json"), f"Content-Type {ct!r}"
+    parts = [p.strip().lower() for p in ct.split(";")]
+    assert parts[0] == "application/json", f"Content-Type {ct!r}"
+    assert "charset=utf-8" in parts[1:], f"Content-Type {ct!r} lacks charset=utf-8"
 
 
 def assert_request_id(resp):
@@ -650,13 +655,34 @@ def binary():
     return BINARY
 
 
+@pytest.fixture(scope="session")
+def scratch_base():
+    """A private temp dir for this session (worker). Not pytest's tmp_path: pytest prunes
+    /tmp/pytest-of-$USER to the three newest runs, which deletes the data dirs of a suite that runs
+    while other pytest sessions start. Set SENDERID_KEEP_TMP=1 to keep it for post-mortems."""
+    base = tempfile.mkdtemp(prefix="senderid-api-")
+    yield Path(base)
+    if not os.environ.get("SENDERID_KEEP_TMP"):
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _mkdir(base, prefix):
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+
+
 @pytest.fixture
-def server_factory(binary, tmp_path_factory):
+def scratch(scratch_base):
+    """A fresh empty directory for one test."""
+    return _mkdir(scratch_base, "t-")
+
+
+@pytest.fixture
+def server_factory(binary, scratch_base):
     """Makes servers private to one test; all are stopped (SIGKILL if need be) at teardown."""
     made = []
 
     def make(args=(), start=True, data_dir=None, env=None):
-        d = data_dir or tmp_path_factory.mktemp("data")
+        d = data_dir or (_mkdir(scratch_base, "srv-") / "data")
         s = Server(d, args=args, env=env)
         made.append(s)
         if start:
@@ -670,9 +696,9 @@ def server_factory(binary, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(binary, tmp_path_factory):
+def server(binary, scratch_base):
     """A server shared by the tests of one module; tests use fresh accounts on it."""
-    s = Server(tmp_path_factory.mktemp("data"))
+    s = Server(_mkdir(scratch_base, "mod-") / "data")
     s.start()
     yield s
     s.stop(timeout=5)

@@ -393,3 +393,157 @@ def test_replay_refused_after_restart(server_factory, hard):
     assert_error(acct.post(NUMBERS, {"phoneNumber": "021234567"}, auth=write), 403,
                  "DuplicatedSignature")
     assert [s["phoneNumber"] for s in acct.doc()["senderIds"]] == ["01012345678"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# More order-of-checks: activity and scope come after signature and replay
+
+def test_inactive_account_wrong_signature_is_signature_error(server, account):
+    server.cli("accounts", "deactivate", account.account_id)
+    try:
+        assert_error(_get(account, sign(account.key, "E" * 32)), 403, "SignatureDoesNotMatch")
+        assert_error(_get(account, account.auth(skew=-3600)), 403, "RequestTimeTooSkewed")
+    finally:
+        server.cli("accounts", "activate", account.account_id)
+
+
+def test_read_only_key_wrong_signature_is_signature_error(server, account):
+    ro = server.new_key(account, ["senderid:read"])
+    r = ro.post(NUMBERS, {"phoneNumber": "021234567"}, auth=sign(ro.key, "F" * 32))
+    assert_error(r, 403, "SignatureDoesNotMatch")
+
+
+def test_non_hex_signature(account):
+    date, salt = fmt_z(utcnow()), make_salt()
+    r = _get(account, sign(account.key, account.secret, date=date, salt=salt, sig="zz" * 32))
+    assert_error(r, 403, "SignatureDoesNotMatch")
+
+
+@pytest.mark.parametrize("date", ["2026-13-45T10:00:00.000Z", "2026-02-30T10:00:00Z",
+                                  "2026-01-01T25:00:00Z", "2026-01-01T10:00:00+25:00"])
+def test_impossible_dates(account, date):
+    assert_error(_get(account, account.auth(date=date)), 403, "InvalidAPIKey")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Replay is atomic: of concurrent uses of one signature exactly one is accepted
+
+def test_concurrent_replay_exactly_one_accepted(server, account):
+    import threading
+    header = account.auth()
+    barrier = threading.Barrier(12)
+    results = []
+    lock = threading.Lock()
+
+    def go():
+        barrier.wait(timeout=20)
+        r = _get(account, header)
+        with lock:
+            results.append(r)
+
+    threads = [threading.Thread(target=go, daemon=True) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+        assert not t.is_alive()
+    ok = [r for r in results if r.status == 200]
+    assert len(ok) == 1, f"{len(ok)} of 12 concurrent replays accepted"
+    for r in results:
+        if r.status != 200:
+            assert_error(r, 403, "DuplicatedSignature")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Several instances sharing one store (SPEC §2: replay "across several server instances sharing one
+# database"; §10: the CLI's changes are visible to running servers at once)
+
+def test_two_instances_share_replay_memory(server_factory):
+    import threading
+    from conftest import Account
+    s1 = server_factory()
+    s2 = server_factory(data_dir=s1.data_dir)
+    a1 = s1.new_account()
+    a2 = Account(s2, a1.account_id, a1.key, a1.secret, a1.limit)
+    # Data written through one is read through the other.
+    a1.create("01012345678")
+    assert [s["phoneNumber"] for s in a2.doc()["senderIds"]] == ["01012345678"]
+    # A signature spent on one instance is refused by the other.
+    header = a1.auth()
+    assert_ok(_get(a1, header))
+    assert_error(_get(a2, header), 403, "DuplicatedSignature")
+    # Concurrently on both: exactly one wins.
+    for _ in range(3):
+        header = a1.auth()
+        results = []
+        barrier = threading.Barrier(8)
+
+        def go(acct):
+            barrier.wait(timeout=20)
+            results.append(_get(acct, header))
+
+        threads = [threading.Thread(target=go, args=(a1 if i % 2 else a2,), daemon=True)
+                   for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert len(results) == 8
+        assert sum(r.status == 200 for r in results) == 1, [r.status for r in results]
+        for r in results:
+            if r.status != 200:
+                assert_error(r, 403, "DuplicatedSignature")
+
+
+@pytest.mark.parametrize("minutes", [-14, 14])
+def test_replay_of_skewed_but_accepted_date(account, minutes):
+    header = account.auth(skew=minutes * 60)
+    assert_ok(_get(account, header))
+    assert_error(_get(account, header), 403, "DuplicatedSignature")
+
+
+def test_non_ascii_authorization(server, account):
+    from conftest import RawConn, raw_request_bytes
+    date = fmt_z(utcnow())
+    header = (f"HMAC-SHA256 apiKey={account.key}, date={date}, salt=솔트솔트솔트솔트솔트, "
+              f"signature={signature(account.secret, date, '솔트솔트솔트솔트솔트')}")
+    conn = RawConn(server.port)
+    try:
+        conn.send(raw_request_bytes("GET", NUMBERS, headers={"Authorization": header}))
+        r = conn.read_response()
+    finally:
+        conn.close()
+    assert r is not None and r.status < 500, r
+    assert r.status in (200, 403), r
+    if r.status == 403:
+        assert_error(r, 403, "InvalidAPIKey")
+
+
+def test_very_long_authorization(account):
+    header = account.auth(salt="s" * 10) + ", padding=" + "p" * 10000
+    r = _get(account, header)
+    assert r.status in (200, 403), r
+    if r.status == 403:
+        assert_error(r, 403, "InvalidAPIKey")
+    r = _get(account, "HMAC-SHA256 " + "apiKey=" + "K" * 12000)
+    assert_error(r, 403, "InvalidAPIKey")
+
+
+@pytest.mark.parametrize("make", [
+    lambda a: a.auth(salt="abcde=fghij"),                                    # '=' in salt
+    lambda a: a.auth(salt="abcde fghij"),                                    # space in salt
+    lambda a: a.auth(salt="abcde\tfghij"),                                   # tab in salt
+    lambda a: a.auth(date=fmt_z(utcnow(), 0)[:-1] + ".1234567890Z"),         # 10 fraction digits
+    lambda a: a.auth(date=fmt_offset(utcnow(), 3, dt.timedelta(hours=9))[:-3]),  # +09 only
+    lambda a: a.auth(date=utcnow().strftime("%Y-%m-%d")),                    # date only
+    lambda a: a.auth(date=fmt_z(utcnow())[:-1] + "+9:00"),                   # bad offset
+], ids=["salt-equals", "salt-space", "salt-tab", "frac-10", "offset-hh", "date-only",
+        "offset-h"])
+def test_invalid_header_shape(account, make):
+    assert_error(_get(account, make(account)), 403, "InvalidAPIKey")
+
+
+def test_truncated_signature(account):
+    header = account.auth()
+    assert_error(_get(account, header[:-1]), 403, "SignatureDoesNotMatch")
+    assert_ok(_get(account, header))    # the failed attempt did not spend the genuine one

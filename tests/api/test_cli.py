@@ -205,18 +205,29 @@ def test_data_dir_layout(server):
     assert mode == 0o600, f"master.key mode {oct(mode)}"
 
 
+def test_api_secret_not_stored_in_clear(server):
+    """DESIGN §2/§4: secrets are sealed with the master key, never stored as plain text."""
+    out = server.cli("accounts", "create", "--name", "Sealed")
+    k = server.cli("keys", "create", "--account", out["accountId"])
+    for name in os.listdir(server.data_dir):
+        if name.startswith("senderid.db"):
+            data = open(os.path.join(server.data_dir, name), "rb").read()
+            for secret in (out["apiSecret"], k["apiSecret"]):
+                assert secret.encode() not in data, f"API secret in clear in {name}"
+
+
 def test_data_from_environment(server):
     out = cli("accounts", "create", "--name", "FromEnv", env={"SENDERID_DATA": server.data_dir})
     acct = Account(server, out["accountId"], out["apiKey"], out["apiSecret"], out["limit"])
     assert_ok(acct.get(NUMBERS))
 
 
-def test_flag_wins_over_environment(server, tmp_path):
+def test_flag_wins_over_environment(server, scratch):
     out = cli("accounts", "create", "--data", server.data_dir, "--name", "FlagWins",
-              env={"SENDERID_DATA": str(tmp_path / "elsewhere")})
+              env={"SENDERID_DATA": str(scratch / "elsewhere")})
     acct = Account(server, out["accountId"], out["apiKey"], out["apiSecret"], out["limit"])
     assert_ok(acct.get(NUMBERS))
-    assert not os.path.exists(tmp_path / "elsewhere" / "senderid.db")
+    assert not os.path.exists(scratch / "elsewhere" / "senderid.db")
 
 
 def test_unknown_subcommand_fails():

@@ -3,6 +3,8 @@ huge bodies and headers, unknown routes and methods, malformed HTTP — each get
 5xx or a hang."""
 
 
+import json
+
 import pytest
 
 from conftest import (ACTIVE, NUMBERS, RawConn, assert_error, assert_ok, check_doc, http_request,
@@ -119,6 +121,32 @@ def test_body_just_under_limit_accepted(account):
     assert [s["phoneNumber"] for s in doc["senderIds"]] == ["01012345678"]
 
 
+def _exchange(server, data):
+    conn = RawConn(server.port)
+    try:
+        conn.send(data, ignore_errors=True)
+        return conn.read_response()
+    finally:
+        conn.close()
+
+
+def test_body_limit_boundary(server, account):
+    """64 KiB = 65,536 bytes is accepted; one byte more is 413."""
+    payload = b'{"phoneNumber":"01012345678"}'
+    exact = payload + b" " * (LIMIT - len(payload))
+    assert len(exact) == LIMIT
+    r = _exchange(server, raw_request_bytes("POST", NUMBERS, exact, {
+        "Authorization": account.auth(), "Content-Type": "application/json"}))
+    assert r is not None
+    check_doc(assert_ok(r), account)
+    assert_ok(account.delete(f"{NUMBERS}/01012345678"))
+    r = _exchange(server, raw_request_bytes("POST", NUMBERS, exact + b" ", {
+        "Authorization": account.auth(), "Content-Type": "application/json"}))
+    assert r is not None, "connection closed without an answer"
+    assert_error(r, 413, "PayloadTooLarge")
+    assert account.doc()["senderIds"] == []
+
+
 @pytest.mark.parametrize("method,path", [("POST", NUMBERS), ("PUT", f"{NUMBERS}/01012345678"),
                                          ("DELETE", f"{NUMBERS}/01012345678")])
 def test_body_over_limit(server, account, method, path):
@@ -196,6 +224,11 @@ def test_huge_header_431(server, account):
     _alive(server)
 
 
+def test_header_under_limit_accepted(account):
+    r = account.get(NUMBERS, headers={"X-Padding": "a" * 8000})
+    check_doc(assert_ok(r), account)
+
+
 def test_many_headers_431(server):
     headers = {f"X-H{i}": "v" * 100 for i in range(400)}
     r = http_request(server.port, "GET", "/healthz", headers=headers)
@@ -217,6 +250,7 @@ def test_many_headers_431(server):
     ("POST", "/senderid/v1/numberz"),
     ("GET", "/messages/v4/send"),
     ("GET", "/healthz/extra"),
+    ("GET", "/senderid/v1/numbers/%2e%2e/%2e%2e/healthz"),
     ("GET", "/senderid/v1/nothing?x=1"),
 ])
 def test_unknown_route(server, method, path):
@@ -235,6 +269,8 @@ def test_unknown_route(server, method, path):
     ("POST", f"{NUMBERS}/01012345678"),
     ("PATCH", f"{NUMBERS}/01012345678"),
     ("PUT", f"{ACTIVE}?x=1"),
+    ("POST", "/healthz"),
+    ("OPTIONS", NUMBERS),
 ])
 def test_wrong_method(server, method, path):
     r = http_request(server.port, method, path, body=b"{}" if method != "GET" else None)
@@ -273,3 +309,69 @@ def test_malformed_http(server, data):
     if r is not None:
         assert 400 <= r.status < 500, r
     _alive(server)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A seeded random pass: whatever arrives, the answer is a well-formed JSON 200 or 4xx, never a 5xx
+
+def _random_value(rng, depth=0):
+    kind = rng.randrange(9 if depth < 3 else 6)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.choice([True, False])
+    if kind == 2:
+        return rng.choice([0, -1, 2 ** 53, 1e308, -0.0, 1012345678])
+    if kind == 3:
+        return "".join(rng.choice("0123456789-() ") for _ in range(rng.randrange(0, 16)))
+    if kind == 4:
+        return "".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randrange(0, 12)))
+    if kind == 5:
+        return rng.choice(["ACTIVE", "INACTIVE", "PENDING", "", "active", "ACTIVE ", "\u0000"])
+    if kind == 6:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
+    if kind == 7:
+        return {rng.choice(["phoneNumber", "status", "documents", "x"]): _random_value(rng, depth + 1)}
+    return {"phoneNumber": _random_value(rng, depth + 1)}
+
+
+def test_random_requests_never_5xx(server, new_account):
+    import random
+    from urllib.parse import quote
+    rng = random.Random(20260226)
+    acct = new_account(limit=1000)
+    acct.create("01012345678")
+    for i in range(200):
+        method = rng.choice(["POST", "PUT", "DELETE", "GET"])
+        if method == "POST" or (method == "GET" and rng.random() < 0.5):
+            path = NUMBERS
+        else:
+            seg = rng.choice(["01012345678", "active", "..", "%00", "%2F", "0" * 300,
+                              quote("".join(chr(rng.randrange(32, 0x3000)) for _ in range(8)))])
+            path = f"{NUMBERS}/{seg}"
+        if method == "GET" and rng.random() < 0.5:
+            path += "?" + rng.choice(["limit=", "limit=99999999999999999999", "startKey=%00",
+                                      "status=&status=ACTIVE", "phoneNumber=" + "9" * 100, "&&=",
+                                      "startKey=SED", "limit=1&limit=2"])
+        if rng.random() < 0.2:
+            raw = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 64)))
+        else:
+            body = {}
+            for _ in range(rng.randrange(0, 3)):
+                body[rng.choice(["phoneNumber", "status", "documents", "limit"])] = \
+                    _random_value(rng)
+            if rng.random() < 0.3:
+                body = _random_value(rng)
+            raw = json.dumps(body).encode()
+        r = acct.request(method, path, raw=raw if method != "GET" else None)
+        assert r.status < 500, f"request {i}: {method} {path} {raw[:80]!r} -> {r!r}"
+        if r.status != 200:
+            body = r.json
+            assert isinstance(body, dict) and set(body) == {"errorCode", "errorMessage"}, \
+                f"request {i}: {method} {path} {raw[:80]!r} -> {r!r}"
+        assert_request_id_present(r)
+    _alive(server)
+
+
+def assert_request_id_present(r):
+    assert r.header("X-Request-Id"), r

@@ -22,9 +22,11 @@ def _wait_expired(acct, number):
 
 
 @pytest.fixture(scope="module")
-def fast_server(binary, tmp_path_factory):
+def fast_server(binary, scratch_base):
+    import tempfile
+    from pathlib import Path
     from conftest import Server
-    s = Server(tmp_path_factory.mktemp("data"),
+    s = Server(Path(tempfile.mkdtemp(dir=scratch_base)) / "data",
                args=["--pending-lifetime", "1s", "--sweep-interval", "100ms"])
     s.start()
     yield s

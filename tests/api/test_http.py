@@ -68,16 +68,16 @@ def test_pipelined_requests_answered_in_order(server, account):
 # ---------------------------------------------------------------------------------------------------
 # serve options
 
-def test_serve_from_environment(binary, tmp_path):
+def test_serve_from_environment(binary, scratch):
     port = free_port()
-    data = tmp_path / "envdata"
+    data = scratch / "envdata"
     # No --listen/--data: both come from the environment.
-    log = open(tmp_path / "env.log", "wb")
+    log = open(scratch / "env.log", "wb")
     proc = subprocess.Popen([binary, "serve"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                             env={**srv_env(), "SENDERID_LISTEN": f"127.0.0.1:{port}",
                                  "SENDERID_DATA": str(data)})
     try:
-        _wait_health(proc, port, tmp_path / "env.log")
+        _wait_health(proc, port, scratch / "env.log")
         assert (data / "senderid.db").exists()
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -95,13 +95,13 @@ def test_listen_flag_wins_over_environment(server_factory):
         socket.create_connection(("127.0.0.1", other), timeout=2).close()
 
 
-def test_port_in_use_fails(binary, tmp_path):
+def test_port_in_use_fails(binary, scratch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen(1)
         port = s.getsockname()[1]
         p = subprocess.run([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data",
-                            str(tmp_path / "d")], capture_output=True, text=True, timeout=10,
+                            str(scratch / "d")], capture_output=True, text=True, timeout=10,
                            env=srv_env())
     assert p.returncode != 0
     assert p.stderr.strip()
@@ -110,8 +110,8 @@ def test_port_in_use_fails(binary, tmp_path):
 @pytest.mark.parametrize("flag,value", [("--pending-lifetime", "soon"),
                                         ("--sweep-interval", "-5s"),
                                         ("--listen", "not-an-address")])
-def test_bad_serve_option_fails(binary, tmp_path, flag, value):
-    args = [binary, "serve", "--data", str(tmp_path / "d")]
+def test_bad_serve_option_fails(binary, scratch, flag, value):
+    args = [binary, "serve", "--data", str(scratch / "d")]
     if flag != "--listen":
         args += ["--listen", f"127.0.0.1:{free_port()}"]
     p = subprocess.run(args + [flag, value], capture_output=True, text=True, timeout=10,
@@ -227,3 +227,57 @@ def test_sigterm_with_keepalive_request_just_before(server_factory):
         check_doc(assert_ok(r), acct)
     conn.close()
     assert srv.proc.wait(timeout=5) == 0
+
+
+def test_http_1_0_request(server):
+    conn = RawConn(server.port)
+    try:
+        conn.send(b"GET /healthz HTTP/1.0\r\n\r\n")
+        r = conn.read_response()
+    finally:
+        conn.close()
+    assert r is not None and r.status == 200
+    assert r.json == {"status": "ok"}
+
+
+def test_keep_alive_survives_error_answers(server, account):
+    conn = RawConn(server.port)
+    try:
+        sequence = [
+            (raw_request_bytes("POST", NUMBERS, b'{"phoneNumber":', {
+                "Authorization": account.auth(), "Content-Type": "application/json"}), 400),
+            (raw_request_bytes("GET", "/nope"), 404),
+            (raw_request_bytes("DELETE", ACTIVE), 405),
+            (raw_request_bytes("GET", NUMBERS), 403),
+            (raw_request_bytes("GET", NUMBERS, headers={"Authorization": account.auth()}), 200),
+        ]
+        for data, status in sequence:
+            conn.send(data)
+            r = conn.read_response()
+            assert r is not None, f"connection closed before the {status} answer"
+            assert r.status == status, r
+    finally:
+        conn.close()
+
+
+def test_many_idle_connections_do_not_block_service(server, account):
+    idle = []
+    try:
+        for _ in range(200):
+            idle.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+        for _ in range(3):
+            check_doc(assert_ok(account.get(NUMBERS)), account)
+    finally:
+        for s in idle:
+            s.close()
+
+
+@pytest.mark.parametrize("name", ["authorization", "AUTHORIZATION", "AuThOrIzAtIoN"])
+def test_authorization_header_name_case(server, account, name):
+    conn = RawConn(server.port)
+    try:
+        conn.send(raw_request_bytes("GET", NUMBERS, headers={name: account.auth()}))
+        r = conn.read_response()
+    finally:
+        conn.close()
+    check_doc(assert_ok(r), account)

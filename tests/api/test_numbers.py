@@ -180,6 +180,10 @@ def test_valid_numbers_accepted(big_account, number):
     "09012345678",      # unknown prefix
     "0201234567890",    # too long
     "99999999",
+    "---",              # nothing left after stripping
+    "０１０１２３４５６７８",   # full-width digits are not ASCII digits
+    "٠١٠١٢٣٤٥٦٧٨",       # Arabic-Indic digits
+    "010１２３４５６７８",
 ])
 def test_invalid_numbers_refused(account, number):
     r = account.post(NUMBERS, {"phoneNumber": number})
@@ -264,6 +268,14 @@ def test_unknown_field_refused(account):
     r = account.post(NUMBERS, {"phoneNumber": "01012345678", "colour": "blue"})
     assert_error(r, 400, "ValidationError", names="colour")
     assert account.doc()["senderIds"] == []
+
+
+def test_create_with_empty_documents_list(account):
+    """`documents` is optional; an empty list asks for no approval."""
+    r = account.post(NUMBERS, {"phoneNumber": "01012345678", "documents": []})
+    doc = check_doc(assert_ok(r), account)
+    s = find_sender(doc, "01012345678")
+    assert s["status"] == "PENDING" and s["approvalDocuments"] == []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -434,6 +446,12 @@ def test_paging_default_page_size_is_20(server):
     p = _page(acct, "status=PENDING")
     assert p["senderIds"] == whole["senderIds"][:20]
     assert p["nextKey"] == whole["senderIds"][20]["handleKey"]
+
+
+def test_paging_query_is_percent_decoded(paged_account):
+    acct, whole = paged_account
+    p = _page(acct, "limit=%32&status=%50ENDING")
+    assert p["senderIds"] == whole["senderIds"][:2]
 
 
 def test_paging_limit_1000_accepted(paged_account):
