@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/messages.h"
+#include "core/phone_number.h"
 #include "core/services/log_messages.h"
 #include "core/services/numbers_service.h"
 
@@ -137,7 +138,7 @@ Result<AccountDoc> VerificationService::Authenticate(const std::string& account_
   const MfaData& data = **mfa;
   if (data.auth_type != "ARS") return InvalidMfaData("authType must be \"ARS\"");
   if (!data.phone_number) return InvalidMfaData("extras.phoneNumber is required");
-  if (*data.phone_number != entry.phone_number)
+  if (NormalizePhoneNumber(*data.phone_number) != entry.phone_number)
     return InvalidMfaData("extras.phoneNumber does not match the number in the path");
   if (!data.transaction_id && !data.token) return RequestCall(account_id, entry);
   if (!data.transaction_id || !data.token)
