@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../../tests/unit/testing.h"
+#include "tests/unit/testing.h"
 
 namespace senderid {
 namespace {

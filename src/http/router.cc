@@ -50,7 +50,7 @@ constexpr RouteRow kRoutes[] = {
     {{"documents", "{}", "file"}, "GET", RouteId::kDocumentFile, kScopeRead},
 };
 
-// Whether `segments` fit `pattern`; a literal segment beats "{}" (so "active" is reserved).
+// Whether `segments` fit `pattern` ("{}" matches any non-empty segment).
 bool Matches(const RouteRow& row, const std::vector<std::string_view>& segments,
              std::string_view& param) {
   size_t n = 0;
@@ -58,8 +58,7 @@ bool Matches(const RouteRow& row, const std::vector<std::string_view>& segments,
   if (segments.size() != n) return false;
   for (size_t i = 0; i < n; ++i) {
     if (row.pattern[i] == "{}") {
-      if (segments[i].empty() || (row.pattern[0] == "numbers" && segments[i] == "active"))
-        return false;
+      if (segments[i].empty()) return false;
       param = segments[i];
     } else if (row.pattern[i] != segments[i]) {
       return false;
@@ -132,13 +131,16 @@ RouteMatch Route(std::string_view method, std::string_view target) {
     path_known = true;
     if (row.method != method) continue;
     if (!param.empty() && !PercentDecode(param, false, m.param)) return m;  // 404
+    // "active" is reserved under /numbers, however it is spelled (%61ctive).
+    if (segments[0] == "numbers" && m.param == "active") {
+      m.param.clear();
+      continue;
+    }
     m.outcome = RouteOutcome::kFound;
     m.id = row.id;
     m.scope = row.scope;
     return m;
   }
-  // "active" is a reserved segment: /numbers/active exists (GET only), so other methods are 405.
-  if (segments.size() == 2 && segments[0] == "numbers" && segments[1] == "active") path_known = true;
   m.outcome = path_known ? RouteOutcome::kMethodNotAllowed : RouteOutcome::kNotFound;
   return m;
 }

@@ -118,7 +118,8 @@ class StoreWriter : public StoreReader {
   virtual Status DeleteSenderId(std::string_view handle_key) = 0;
 
   // Remembers a spent request signature until `keep_until`. Returns false when it was already
-  // spent (a replay).
+  // spent (a replay). The caller guarantees that one signature always comes with one keep_until
+  // (both derive from the signed text), so adapters may key on the pair.
   virtual Result<bool> RecordSignature(std::string_view signature, TimeMs keep_until) = 0;
   // Forgets signatures whose keep_until is before `now`; returns how many.
   virtual Result<int> PruneSignatures(TimeMs now) = 0;

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "../../../tests/unit/testing.h"
+#include "tests/unit/testing.h"
 #include "core/hex.h"
 #include "core/time.h"
 #include "crypto/default_crypto.h"

@@ -87,6 +87,8 @@ Result<bool> HeldElsewhere(StoreReader& r, const std::string& account_id,
 namespace {
 
 Result<AccountDoc> PageOf(AccountDoc doc, const NumberPageQuery& page) {
+  if (page.limit < 1 || page.limit > 1000)
+    return Error(ErrorCode::kValidationError, "limit: an integer from 1 to 1000 expected");
   std::optional<std::string> phone;
   if (page.phone_number) {
     phone = NormalizePhoneNumber(*page.phone_number);
@@ -226,7 +228,8 @@ Result<AccountDoc> NumbersService::Delete(const std::string& account_id,
 Result<int> NumbersService::SweepExpired() {
   const TimeMs now = clock_.Now();
   int touched = 0;
-  for (;;) {
+  // Bounded: should the "due" query and IsDue ever disagree, a sweep ends instead of spinning.
+  for (int round = 0; round < 10'000; ++round) {
     SID_ASSIGN_OR_RETURN(std::vector<std::string> accounts,
                          ReadValue<std::vector<std::string>>(store_, [&](StoreReader& r) {
                            return r.AccountsWithDueExpiries(now, 100);
@@ -238,6 +241,7 @@ Result<int> NumbersService::SweepExpired() {
       ++touched;
     }
   }
+  return Error(ErrorCode::kInternalError, "expiry sweep made no progress");
 }
 
 }  // namespace senderid

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "../../../tests/unit/testing.h"
+#include "tests/unit/testing.h"
 #include "core/services/log_messages.h"
 
 namespace senderid {

@@ -54,11 +54,15 @@ CREATE TABLE sender_id_logs (
   PRIMARY KEY (handle_key, seq)
 ) STRICT, WITHOUT ROWID;
 
+-- Keyed by (keep_until, signature): a replay carries the same date text, hence the same
+-- keep_until, so the key still catches it; and new rows land at the right edge of the tree and are
+-- pruned at the left edge, touching few pages per commit (random signature keys touched one page
+-- each and needed a second index for pruning).
 CREATE TABLE used_signatures (
-  signature  TEXT PRIMARY KEY,
-  keep_until INTEGER NOT NULL
+  keep_until INTEGER NOT NULL,
+  signature  TEXT NOT NULL,
+  PRIMARY KEY (keep_until, signature)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX used_signatures_by_expiry ON used_signatures (keep_until);
 
 CREATE TABLE special_numbers (
   account_id   TEXT NOT NULL REFERENCES accounts (account_id),

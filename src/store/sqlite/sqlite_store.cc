@@ -97,15 +97,14 @@ class SqliteStore::Impl {
   }
 
   // Runs the batch in one transaction, each job in its own savepoint, and answers every job after
-  // the commit (or its failure).
+  // the commit (or its failure). Should SQLite roll the whole transaction back under a job (I/O
+  // error, disk full), the jobs before it lost their changes too: they fail with it, and the rest of
+  // the batch continues in a fresh transaction.
   void CommitGroup(const std::vector<WriteJob*>& batch) {
     std::vector<Status> results(batch.size(), OkStatus());
+    size_t first = 0;  // first job of the open transaction
     Status begin = writer_->Run("BEGIN IMMEDIATE");
-    if (!begin.ok()) {
-      for (WriteJob* job : batch) job->done.set_value(begin);
-      return;
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
+    for (size_t i = 0; i < batch.size() && begin.ok(); ++i) {
       Status s = writer_->Run("SAVEPOINT job");
       if (s.ok()) {
         SqliteTx tx(*writer_);
@@ -115,12 +114,25 @@ class SqliteStore::Impl {
         if (s.ok() && !release.ok()) s = release;
       }
       results[i] = std::move(s);
+      if (sqlite3_get_autocommit(writer_->db()) != 0) {
+        const Status lost = results[i].ok() ? Status(Error(ErrorCode::kServiceUnavailable,
+                                                           "transaction rolled back"))
+                                            : results[i];
+        for (size_t j = first; j <= i; ++j)
+          if (results[j].ok()) results[j] = lost;
+        first = i + 1;
+        if (first < batch.size()) begin = writer_->Run("BEGIN IMMEDIATE");
+      }
     }
-    Status commit = writer_->Run("COMMIT");
-    if (!commit.ok()) {
-      (void)writer_->Run("ROLLBACK");
-      for (Status& r : results)
-        if (r.ok()) r = commit;
+    if (!begin.ok()) {
+      for (size_t j = first; j < batch.size(); ++j) results[j] = begin;
+    } else if (first < batch.size()) {
+      Status commit = writer_->Run("COMMIT");
+      if (!commit.ok()) {
+        (void)writer_->Run("ROLLBACK");
+        for (size_t j = first; j < batch.size(); ++j)
+          if (results[j].ok()) results[j] = commit;
+      }
     }
     for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
   }

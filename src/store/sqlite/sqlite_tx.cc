@@ -290,6 +290,7 @@ Result<bool> SqliteTx::RecordSignature(std::string_view signature, TimeMs keep_u
   SID_ASSIGN_OR_RETURN(Statement st,
                        conn_.Prepare("INSERT INTO used_signatures (signature, keep_until) VALUES "
                                      "(?, ?) ON CONFLICT DO NOTHING"));
+  // Sound only because keep_until is a function of the signed date text (see the migration).
   st.Bind(1, signature).Bind(2, keep_until);
   SID_ASSIGN_OR_RETURN(int changed, st.Run());
   return changed == 1;
