@@ -102,6 +102,26 @@ Response Api::Handle(const Request& request) {
   return r;
 }
 
+bool Api::HandleAsync(const Request& request, const Responder& respond) {
+  RouteMatch route = Route(request.method, request.target);
+  if (route.outcome != RouteOutcome::kFound) return false;
+  if (route.id != RouteId::kActiveNumbers && route.id != RouteId::kGetDocument &&
+      route.id != RouteId::kListDocuments)
+    return false;
+  // `request` outlives the answer: the connection holds it until the produced response is sent.
+  s_.auth.AuthenticateAsync(
+      request.FindHeader("Authorization"), route.scope,
+      [this, &request, respond, route = std::move(route)](Result<AuthContext> auth) mutable {
+        respond([this, &request, route = std::move(route), auth = std::move(auth)] {
+          if (!auth.ok()) return ErrorResponse(auth.error(), request.request_id);
+          Response r = Dispatch(request, route, *auth);
+          r.log_account = auth->account.account_id;
+          return r;
+        });
+      });
+  return true;
+}
+
 Response Api::Dispatch(const Request& request, const RouteMatch& route, const AuthContext& auth) {
   const std::string& account = auth.account.account_id;
   const std::string& id = request.request_id;

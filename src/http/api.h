@@ -37,6 +37,10 @@ class Api final : public Handler {
   size_t BodyLimit(std::string_view method, std::string_view target) const override;
   std::optional<Response> HandleInline(const Request& request) override;
   Response Handle(const Request& request) override;
+  // Reads that never write (GET active numbers, documents) skip the worker pool: authentication
+  // goes into the store's group commit without blocking a thread, and the read runs on the I/O
+  // strand once the signature is spent.
+  bool HandleAsync(const Request& request, const Responder& respond) override;
 
  private:
   Response Dispatch(const Request& request, const RouteMatch& route, const AuthContext& auth);

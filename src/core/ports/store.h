@@ -151,10 +151,15 @@ class Store {
  public:
   using ReadFn = std::function<Status(StoreReader&)>;
   using WriteFn = std::function<Status(StoreWriter&)>;
+  using DoneFn = std::function<void(Status)>;
 
   virtual ~Store() = default;
   virtual Status Read(const ReadFn& fn) = 0;
   virtual Status Write(const WriteFn& fn) = 0;
+  // Write without waiting: returns at once; `done` gets fn's result once it is durable (or failed).
+  // `done` may run on a store thread: it must be short and must not call Write (hand work over to
+  // another thread instead).
+  virtual void WriteAsync(WriteFn fn, DoneFn done) = 0;
 };
 
 // Runs fn in a read transaction and returns its value.

@@ -2,6 +2,8 @@
 // Request authentication (SPEC §2): API key + HMAC over date+salt, a ±15-minute window, durable
 // replay protection and scopes. Thread-safe.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,11 @@ class Authenticator {
   // active, scope. The signature is spent only once it verified, and stays spent even when the answer
   // is Forbidden. `header` is nullptr when the request had none.
   Result<AuthContext> Authenticate(const std::string* header, Scope required_scope);
+  // The same, waiting only for the read of the key (a few microseconds), not for the commit:
+  // `done` runs once the signature is durably spent (on a store thread: keep it short), or at once
+  // when the request fails before that.
+  void AuthenticateAsync(const std::string* header, Scope required_scope,
+                         std::function<void(Result<AuthContext>)> done);
 
   // Forgets spent signatures that can no longer be replayed; returns how many.
   Result<int> PruneSpentSignatures();
@@ -42,6 +49,16 @@ class Authenticator {
   static std::string SecretBinding(std::string_view api_key);
 
  private:
+  // A request whose key, date window and signature checked out, with what recording needs.
+  struct Verified {
+    StoredApiKey key;
+    std::optional<Account> account;
+    std::string signature;
+    TimeMs keep_until = 0;
+  };
+  // Header shape → key → date window → signature (SPEC §2 order), without touching the replay store.
+  Result<Verified> Verify(const std::string* header);
+
   Store& store_;
   const Crypto& crypto_;
   const Clock& clock_;

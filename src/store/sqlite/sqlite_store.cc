@@ -15,8 +15,8 @@ namespace senderid::sqlite {
 namespace {
 
 struct WriteJob {
-  const Store::WriteFn* fn;
-  std::promise<Status> done;
+  Store::WriteFn fn;
+  Store::DoneFn done;
 };
 
 }  // namespace
@@ -52,14 +52,19 @@ class SqliteStore::Impl {
   }
 
   Status Write(const WriteFn& fn) {
-    WriteJob job{&fn, {}};
-    std::future<Status> done = job.done.get_future();
+    std::promise<Status> promise;
+    std::future<Status> result = promise.get_future();
+    WriteAsync([&fn](StoreWriter& w) { return fn(w); },
+               [&promise](Status s) { promise.set_value(std::move(s)); });
+    return result.get();
+  }
+
+  void WriteAsync(WriteFn fn, DoneFn done) {
     {
       std::lock_guard lock(mu_);
-      queue_.push_back(&job);
+      queue_.push_back(WriteJob{std::move(fn), std::move(done)});
     }
     cv_.notify_one();
-    return done.get();
   }
 
  private:
@@ -82,13 +87,13 @@ class SqliteStore::Impl {
 
   void WriterLoop() {
     for (;;) {
-      std::vector<WriteJob*> batch;
+      std::vector<WriteJob> batch;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping with nothing left
         while (!queue_.empty() && batch.size() < static_cast<size_t>(options_.max_group)) {
-          batch.push_back(queue_.front());
+          batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
@@ -100,7 +105,7 @@ class SqliteStore::Impl {
   // the commit (or its failure). Should SQLite roll the whole transaction back under a job (I/O
   // error, disk full), the jobs before it lost their changes too: they fail with it, and the rest of
   // the batch continues in a fresh transaction.
-  void CommitGroup(const std::vector<WriteJob*>& batch) {
+  void CommitGroup(std::vector<WriteJob>& batch) {
     std::vector<Status> results(batch.size(), OkStatus());
     size_t first = 0;  // first job of the open transaction
     Status begin = writer_->Run("BEGIN IMMEDIATE");
@@ -108,7 +113,7 @@ class SqliteStore::Impl {
       Status s = writer_->Run("SAVEPOINT job");
       if (s.ok()) {
         SqliteTx tx(*writer_);
-        s = (*batch[i]->fn)(tx);
+        s = batch[i].fn(tx);
         if (!s.ok()) (void)writer_->Run("ROLLBACK TO job");
         Status release = writer_->Run("RELEASE job");
         if (s.ok() && !release.ok()) s = release;
@@ -134,7 +139,7 @@ class SqliteStore::Impl {
           if (results[j].ok()) results[j] = commit;
       }
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
   }
 
   SqliteOptions options_;
@@ -142,7 +147,7 @@ class SqliteStore::Impl {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<WriteJob*> queue_;
+  std::deque<WriteJob> queue_;
   bool stopping_ = false;
   std::thread thread_;
 
@@ -165,5 +170,8 @@ SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::Read(const ReadFn& fn) { return impl_->Read(fn); }
 Status SqliteStore::Write(const WriteFn& fn) { return impl_->Write(fn); }
+void SqliteStore::WriteAsync(WriteFn fn, DoneFn done) {
+  impl_->WriteAsync(std::move(fn), std::move(done));
+}
 
 }  // namespace senderid::sqlite

@@ -29,6 +29,7 @@ class SqliteStore final : public Store {
 
   Status Read(const ReadFn& fn) override;
   Status Write(const WriteFn& fn) override;
+  void WriteAsync(WriteFn fn, DoneFn done) override;
 
  private:
   class Impl;
