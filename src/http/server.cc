@@ -42,6 +42,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/beast/_experimental/test/stream.hpp>  // ServeOneForFuzzing only
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -113,6 +114,165 @@ std::shared_ptr<spdlog::logger> AccessLogger() {
   } catch (const spdlog::spdlog_ex&) {  // registered meanwhile by someone else
     return spdlog::get("access");
   }
+}
+
+//--------------------------------------------------------------------------------------------------
+// The steps of one exchange that do no I/O, shared by Session and ServeOneForFuzzing so that the
+// fuzzer exercises exactly the server's limits and checks.
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+// A fresh parser's limits. The Content-Length check of finish_header() runs during the header
+// read; the real, per-route body limit is applied once the header is in (see CheckHeader).
+void LimitParser(RequestParser& parser, const ServerOptions& opts) {
+  parser.header_limit(static_cast<uint32_t>(
+      std::min<size_t>(opts.header_limit, std::numeric_limits<uint32_t>::max())));
+  parser.body_limit(std::numeric_limits<uint64_t>::max());
+}
+
+// Once the header is in: nullopt when the request goes on (the parser then holds the route's body
+// limit), else the error answer, after which the connection closes.
+std::optional<Response> CheckHeader(RequestParser& parser, Handler& handler,
+                                    const std::string& request_id) {
+  const auto& req = parser.get();
+  // Beast 1.74 refuses Content-Length followed by any Transfer-Encoding, and "chunked" followed
+  // by Content-Length (both → 400 via ReadErrorResponse), but accepts a Transfer-Encoding that does
+  // not end in chunked: alone the request then counts as bodiless, and followed by
+  // Content-Length it is framed by the length. Either way the rest of the stream could be read
+  // as a different request than an intermediary sees (request smuggling), so only a single
+  // plain "Transfer-Encoding: chunked" without Content-Length is accepted.
+  if (req.count(bhttp::field::transfer_encoding) > 0) {
+    auto te = req.find(bhttp::field::transfer_encoding);
+    if (req.count(bhttp::field::transfer_encoding) != 1 || !parser.chunked() ||
+        !beast::iequals(te->value(), "chunked") || req.count(bhttp::field::content_length) > 0)
+      return ErrorResponse(400, "ValidationError", "malformed HTTP request");
+  }
+
+  size_t limit = 0;
+  try {
+    limit = handler.BodyLimit(Sv(req.method_string()), Sv(req.target()));
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: BodyLimit threw: {}", request_id, e.what());
+    return InternalError(request_id);
+  } catch (...) {
+    spdlog::error("request {}: BodyLimit threw a non-standard exception", request_id);
+    return InternalError(request_id);
+  }
+  if (auto length = parser.content_length(); length && *length > limit)
+    return ErrorResponse(413, "PayloadTooLarge",
+                         "request body exceeds " + std::to_string(limit) + " bytes");
+  parser.body_limit(static_cast<uint64_t>(limit));
+  return std::nullopt;
+}
+
+bool WantsContinue(const RequestParser& parser) {
+  const auto& req = parser.get();
+  auto expect = req.find(bhttp::field::expect);
+  return req.version() >= 11 && expect != req.end() &&
+         beast::iequals(expect->value(), "100-continue");
+}
+
+// A failed header or body read: the error answer (the connection then closes), or nullopt when
+// there is nobody to answer (timeouts, EOF also in the middle of a message, resets, aborts).
+std::optional<Response> ReadErrorResponse(beast::error_code ec, const ServerOptions& opts) {
+  if (ec == bhttp::error::header_limit)
+    return ErrorResponse(431, "RequestHeaderFieldsTooLarge",
+                         "request header exceeds " + std::to_string(opts.header_limit) + " bytes");
+  if (ec == bhttp::error::body_limit)
+    return ErrorResponse(413, "PayloadTooLarge", "request body too large");
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category())
+    return std::nullopt;
+  return ErrorResponse(400, "ValidationError", "malformed HTTP request");
+}
+
+Request ToRequest(bhttp::request<bhttp::string_body>&& req, const std::string& request_id) {
+  Request request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  request.headers.reserve(static_cast<size_t>(std::distance(req.begin(), req.end())));
+  for (const auto& field : req)
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  request.body = std::move(req.body());
+  request.request_id = request_id;
+  return request;
+}
+
+// Handler::HandleInline and Handler::Handle with an escaping exception turned into a 500.
+std::optional<Response> CallHandleInline(Handler& handler, const Request& request) {
+  try {
+    return handler.HandleInline(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
+  } catch (...) {
+    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
+  }
+  return InternalError(request.request_id);
+}
+
+bool CallHandleAsync(Handler& handler, const Request& request, const Handler::Responder& respond) {
+  try {
+    return handler.HandleAsync(request, respond);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
+  } catch (...) {
+    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
+  }
+  respond([id = request.request_id] { return InternalError(id); });
+  return true;
+}
+
+Response CallProduce(const std::function<Response()>& produce, const std::string& request_id) {
+  try {
+    return produce();
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: handler threw: {}", request_id, e.what());
+  } catch (...) {
+    spdlog::error("request {}: handler threw a non-standard exception", request_id);
+  }
+  return InternalError(request_id);
+}
+
+Response CallHandle(Handler& handler, const Request& request) {
+  try {
+    return handler.Handle(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
+  } catch (...) {
+    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
+  }
+  return InternalError(request.request_id);
+}
+
+// The handler's answer, unless it would break the framing of the exchange (a 1xx status; a 204
+// or 304 with a body, which prepare_payload refuses by throwing) or its status is no HTTP status
+// at all: then a 500.
+Response CheckedResponse(Response r, const std::string& request_id) {
+  const bool bodiless = r.status == 204 || r.status == 304;
+  if (r.status >= 200 && r.status <= 599 && !(bodiless && !r.body.empty())) return r;
+  spdlog::error("request {}: handler returned invalid status {}{}", request_id, r.status,
+                bodiless ? " with a body" : "");
+  return InternalError(request_id);
+}
+
+// The wire message of an answer (its log fields are not used).
+void BuildResponse(BeastResponse& res, Response&& r, const std::string& request_id,
+                   unsigned version, bool keep_alive) {
+  res = {};
+  res.version(version);
+  res.result(static_cast<unsigned>(r.status));
+  res.set(bhttp::field::server, "senderid");
+  res.set("X-Request-Id", request_id);
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  for (const Header& h : r.headers) {
+    if (h.name.empty() || HasCrLf(h.name) || HasCrLf(h.value)) continue;  // no header injection
+    res.insert(h.name, h.value);
+  }
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive);
+  if (!keep_alive) res.set(bhttp::field::connection, "close");
+  res.prepare_payload();
 }
 
 }  // namespace
@@ -230,11 +390,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (state_ == State::kClosed) return;
     if (server_.stopping()) return Close();
     parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(
-        std::min<size_t>(opts_.header_limit, std::numeric_limits<uint32_t>::max())));
-    // The Content-Length check of finish_header() runs during the header read; the real,
-    // per-route limit is applied once the header is in (see OnHeader).
-    parser_->body_limit(std::numeric_limits<uint64_t>::max());
+    LimitParser(*parser_, opts_);
     request_ = Request{};
     request_id_.clear();
     method_ = "-";
@@ -285,37 +441,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
 
-    // Beast 1.74 refuses Content-Length followed by any Transfer-Encoding, and "chunked" followed
-    // by Content-Length (both → 400 via OnReadError), but accepts a Transfer-Encoding that does
-    // not end in chunked: alone the request then counts as bodiless, and followed by
-    // Content-Length it is framed by the length. Either way the rest of the stream could be read
-    // as a different request than an intermediary sees (request smuggling), so only a single
-    // plain "Transfer-Encoding: chunked" without Content-Length is accepted.
-    if (req.count(bhttp::field::transfer_encoding) > 0) {
-      auto te = req.find(bhttp::field::transfer_encoding);
-      if (req.count(bhttp::field::transfer_encoding) != 1 || !parser_->chunked() ||
-          !beast::iequals(te->value(), "chunked") || req.count(bhttp::field::content_length) > 0)
-        return SendError(400, "ValidationError", "malformed HTTP request");
-    }
-
-    size_t limit = 0;
-    try {
-      limit = server_.handler().BodyLimit(Sv(req.method_string()), Sv(req.target()));
-    } catch (const std::exception& e) {
-      spdlog::error("request {}: BodyLimit threw: {}", request_id_, e.what());
-      return Respond(InternalError(request_id_), /*close=*/true);
-    } catch (...) {
-      spdlog::error("request {}: BodyLimit threw a non-standard exception", request_id_);
-      return Respond(InternalError(request_id_), /*close=*/true);
-    }
-    if (auto length = parser_->content_length(); length && *length > limit)
-      return SendError(413, "PayloadTooLarge", "request body exceeds " + std::to_string(limit) +
-                                                   " bytes");
-    parser_->body_limit(static_cast<uint64_t>(limit));
+    if (auto error = CheckHeader(*parser_, server_.handler(), request_id_))
+      return Respond(std::move(*error), /*close=*/true);
 
     if (parser_->is_done()) return Dispatch();
-    auto expect = req.find(bhttp::field::expect);
-    if (version_ >= 11 && expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
+    if (WantsContinue(*parser_)) {
       stream_.expires_at(deadline_);
       asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                         [self = shared_from_this()](beast::error_code wec, size_t) {
@@ -339,58 +469,32 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
-    if (ec == bhttp::error::header_limit)
-      return SendError(431, "RequestHeaderFieldsTooLarge",
-                       "request header exceeds " + std::to_string(opts_.header_limit) + " bytes");
-    if (ec == bhttp::error::body_limit)
-      return SendError(413, "PayloadTooLarge", "request body too large");
-    // Timeouts, EOF (also in the middle of a message), resets, aborts: nobody to answer.
-    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-        ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category())
-      return Close();
-    SendError(400, "ValidationError", "malformed HTTP request");
-  }
-
-  void SendError(int status, std::string_view code, std::string message) {
+    std::optional<Response> error = ReadErrorResponse(ec, opts_);
+    if (!error) return Close();
     if (request_id_.empty()) request_id_ = NewRequestId();
-    Respond(ErrorResponse(status, code, message), /*close=*/true);
+    Respond(std::move(*error), /*close=*/true);
   }
 
   void Dispatch() {
     state_ = State::kHandling;
-    auto req = parser_->release();
+    request_ = ToRequest(parser_->release(), request_id_);
     parser_.reset();
-    request_.method = std::string(req.method_string());
-    request_.target = std::string(req.target());
-    request_.headers.reserve(static_cast<size_t>(std::distance(req.begin(), req.end())));
-    for (const auto& field : req)
-      request_.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    request_.body = std::move(req.body());
-    request_.request_id = request_id_;
 
-    try {
-      if (auto inline_response = server_.handler().HandleInline(request_))
-        return Respond(std::move(*inline_response), /*close=*/false);
-    } catch (const std::exception& e) {
-      spdlog::error("request {}: handler threw: {}", request_id_, e.what());
-      return Respond(InternalError(request_id_), /*close=*/false);
-    } catch (...) {
-      spdlog::error("request {}: handler threw a non-standard exception", request_id_);
-      return Respond(InternalError(request_id_), /*close=*/false);
-    }
+    if (auto inline_response = CallHandleInline(server_.handler(), request_))
+      return Respond(std::move(*inline_response), /*close=*/false);
+
+    // The handler may answer later without a worker; the answer is produced on this strand.
+    const Handler::Responder respond = [self = shared_from_this(), ex = stream_.get_executor()](
+                                           std::function<Response()> produce) {
+      asio::post(ex, [self, produce = std::move(produce)] {
+        self->Respond(CallProduce(produce, self->request_.request_id), /*close=*/false);
+      });
+    };
+    if (CallHandleAsync(server_.handler(), request_, respond)) return;
 
     // Run's work guard keeps the io_context alive while the pool holds this request.
     asio::post(server_.pool(), [self = shared_from_this(), ex = stream_.get_executor()] {
-      Response response;
-      try {
-        response = self->server_.handler().Handle(self->request_);
-      } catch (const std::exception& e) {
-        spdlog::error("request {}: handler threw: {}", self->request_id_, e.what());
-        response = InternalError(self->request_id_);
-      } catch (...) {
-        spdlog::error("request {}: handler threw a non-standard exception", self->request_id_);
-        response = InternalError(self->request_id_);
-      }
+      Response response = CallHandle(self->server_.handler(), self->request_);
       asio::post(ex, [self, r = std::move(response)]() mutable {
         self->Respond(std::move(r), /*close=*/false);
       });
@@ -400,28 +504,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void Respond(Response r, bool close) {
     if (state_ == State::kClosed) return;
     close_after_ = close_after_ || close;
-    if (r.status < 200 || r.status > 599) {  // 1xx would break the framing of the exchange
-      spdlog::error("request {}: handler returned invalid status {}", request_id_, r.status);
-      r = InternalError(request_id_);
-    }
+    r = CheckedResponse(std::move(r), request_id_);
     log_account_ = std::move(r.log_account);
     log_error_ = std::move(r.log_error);
-
-    res_ = {};
-    res_.version(version_);
-    res_.result(static_cast<unsigned>(r.status));
-    res_.set(bhttp::field::server, "senderid");
-    res_.set("X-Request-Id", request_id_);
-    if (!r.content_type.empty()) res_.set(bhttp::field::content_type, r.content_type);
-    for (const Header& h : r.headers) {
-      if (h.name.empty() || HasCrLf(h.name) || HasCrLf(h.value)) continue;  // no header injection
-      res_.insert(h.name, h.value);
-    }
-    res_.body() = std::move(r.body);
     const bool keep_alive = keep_alive_ && !close_after_ && !server_.stopping();
-    res_.keep_alive(keep_alive);
-    if (!keep_alive) res_.set(bhttp::field::connection, "close");
-    res_.prepare_payload();
+    BuildResponse(res_, std::move(r), request_id_, version_, keep_alive);
 
     state_ = State::kWriting;
     stream_.expires_after(opts_.write_timeout);
@@ -672,6 +759,67 @@ void Server::Impl::Run() {
   beast::error_code ignored;
   acceptor_.close(ignored);
   if (signals_) signals_->cancel(ignored);
+}
+
+//--------------------------------------------------------------------------------------------------
+// Test hook: one connection through Beast's in-memory test stream, synchronously, with the steps
+// Session takes (minus deadlines, the worker pool, lingering and the access log).
+
+std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& options,
+                                      std::string_view bytes, size_t read_size) {
+  asio::io_context ioc;
+  beast::test::stream conn(ioc);
+  beast::test::stream client(ioc);
+  conn.connect(client);
+  conn.append({bytes.data(), bytes.size()});
+  conn.close_remote();  // the client sent everything: then EOF
+  if (read_size > 0) conn.read_size(read_size);
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    RequestParser parser;
+    LimitParser(parser, options);
+    std::string request_id;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool close = false;
+    std::optional<Response> answer;
+
+    beast::error_code ec;
+    bhttp::read_header(conn, buffer, parser, ec);
+    if (!ec) {
+      request_id = NewRequestId();
+      version = parser.get().version();
+      keep_alive = parser.get().keep_alive();
+      answer = CheckHeader(parser, handler, request_id);
+      close = answer.has_value();
+      if (!answer && !parser.is_done()) {
+        if (WantsContinue(parser)) {
+          asio::write(conn, asio::buffer(kContinue.data(), kContinue.size()), ec);
+          if (ec) break;
+        }
+        bhttp::read(conn, buffer, parser, ec);
+      }
+    }
+    if (ec) {
+      answer = ReadErrorResponse(ec, options);
+      if (!answer) break;  // nobody to answer: the session closes
+      if (request_id.empty()) request_id = NewRequestId();
+      close = true;
+    }
+    if (!answer) {
+      const Request request = ToRequest(parser.release(), request_id);
+      answer = CallHandleInline(handler, request);
+      if (!answer) answer = CallHandle(handler, request);
+    }
+
+    BeastResponse res;
+    const bool keep = keep_alive && !close;
+    BuildResponse(res, CheckedResponse(std::move(*answer), request_id), request_id, version, keep);
+    bhttp::write(conn, res, ec);
+    if (ec || !keep) break;  // after an error answer the session lingers: nothing more is parsed
+  }
+  return std::string(Sv(client.str()));
 }
 
 //--------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 // Thread-safety: Start/Run from one thread; Stop from any thread.
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,15 @@ class Handler {
   virtual std::optional<Response> HandleInline(const Request& request) = 0;
   // Called on a worker thread. An escaping exception becomes 500 InternalError (and is logged).
   virtual Response Handle(const Request& request) = 0;
+
+  // Optional, for requests that would only wait on a worker thread (e.g. for a group commit):
+  // called on the I/O thread after HandleInline declined; returning true takes the request, and the
+  // handler must then call `respond` exactly once, from any thread, with a function that produces
+  // the answer — it runs on the connection's I/O strand (so it must be quick and not block).
+  using Responder = std::function<void(std::function<Response()> produce)>;
+  virtual bool HandleAsync(const Request& /*request*/, const Responder& /*respond*/) {
+    return false;
+  }
 };
 
 struct ServerOptions {
@@ -76,5 +86,15 @@ class Server {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Test hook for the fuzz target tests/fuzz/http_request_fuzz.cc — not used by the server itself.
+// Serves one connection whose client sent `bytes` and then closed its side, through Beast's
+// in-memory test stream, with the session's parsing, limits and checks (header_limit, per-route
+// BodyLimit, Transfer-Encoding rules, 100-continue, keep-alive and pipelining, error answers); the
+// handler runs synchronously on the calling thread. No deadlines, worker pool or access log.
+// `read_size` caps the bytes one read delivers (0: all available), to vary how input is split.
+// Returns every byte the server wrote.
+std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& options,
+                                      std::string_view bytes, size_t read_size = 0);
 
 }  // namespace senderid::http
