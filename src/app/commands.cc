@@ -100,7 +100,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "Public base URL (prefix of document urls)");
   AddOption(*serve, "--io-threads", cli.serve.io_threads, "IO_THREADS", "Network threads")
       ->check(CLI::Range(1, 64));
-  AddOption(*serve, "--workers", cli.serve.workers, "WORKERS", "Request worker threads")
+  AddOption(*serve, "--workers", cli.registry.workers, "WORKERS", "Request worker threads")
       ->check(CLI::Range(1, 512));
   AddOption(*serve, "--sweep-interval", cli.serve.sweep_interval, "SWEEP_INTERVAL",
             "How often lapsed numbers are expired and spent signatures pruned");

@@ -15,7 +15,6 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   int io_threads = 2;
-  int workers = 16;
   std::string sweep_interval = "60s";
   bool access_log = true;
 };

@@ -82,7 +82,7 @@ int RunServe(const CommandLine& cli) {
   if (!registry) return 1;
 
   options.io_threads = cli.serve.io_threads;
-  options.worker_threads = cli.serve.workers;
+  options.worker_threads = cli.registry.workers;
   options.handle_signals = true;
   options.access_log = cli.serve.access_log;
   if (Result<int> strays = registry->documents->RemoveStrayFiles(); !strays.ok()) {
@@ -112,6 +112,9 @@ int RunServe(const CommandLine& cli) {
     Sweeper sweeper(*registry, *sweep);
     server.Run();
   }
+  // Writes queued by requests the drain cut off complete (and post their answers to the stopped
+  // server) before the server goes away: the queue is first-in first-out.
+  (void)registry->store->Write([](StoreWriter&) { return OkStatus(); });
   spdlog::info("senderid stopped");
   return 0;
 }

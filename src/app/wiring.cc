@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <fstream>
@@ -31,7 +32,7 @@ Result<std::string> SqlitePath(const StoreConfig& config) {
 }
 
 Result<std::unique_ptr<VoiceCaller>> MakeVoiceCaller(const VoiceConfig& voice,
-                                                     const std::string& data_dir) {
+                                                     const std::string& data_dir, int workers) {
   if (voice.provider == "outbox")
     return std::unique_ptr<VoiceCaller>(
         std::make_unique<OutboxVoiceCaller>(data_dir + "/voice-outbox.jsonl"));
@@ -49,6 +50,9 @@ Result<std::unique_ptr<VoiceCaller>> MakeVoiceCaller(const VoiceConfig& voice,
   options.url = voice.url;
   options.secret = secret;
   options.timeout = std::chrono::milliseconds(voice.timeout);
+  // Calls block a worker for up to the timeout: however many workers there are, a dead gateway
+  // may hold at most a quarter of them (and never more than 4).
+  options.max_in_flight = std::clamp(workers / 4, 1, 4);
   return std::unique_ptr<VoiceCaller>(std::make_unique<WebhookVoiceCaller>(options));
 }
 
@@ -84,7 +88,8 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->numbers = std::make_unique<NumbersService>(*r->store, r->clock, r->random, config.registry);
   r->accounts = std::make_unique<AccountsService>(*r->store, *r->crypto, r->clock, r->random,
                                                   config.registry.default_limit);
-  SID_ASSIGN_OR_RETURN(r->voice, MakeVoiceCaller(config.voice, store_config.data_dir));
+  SID_ASSIGN_OR_RETURN(r->voice,
+                       MakeVoiceCaller(config.voice, store_config.data_dir, config.workers));
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
                                                           r->random, *r->voice, config.registry,
                                                           config.verification);

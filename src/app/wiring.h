@@ -39,6 +39,7 @@ struct RegistryConfig {
   AuthOptions auth;
   VerificationOptions verification;
   VoiceConfig voice;
+  int workers = 16;  // request worker threads (the webhook provider sizes its call cap by them)
 };
 
 // Everything a command needs, built once per process.

@@ -199,6 +199,26 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& req, const std::string& r
   return request;
 }
 
+// `text` for a log line: bytes outside printable ASCII (control characters, invalid UTF-8, a
+// right-to-left override) and the escape character itself written as %XX, so a line reads as what
+// was received and cannot be made to look like something else.
+std::string LogSafe(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x21 || b > 0x7e || c == '%') {
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Handler::HandleInline and Handler::Handle with an escaping exception turned into a 500.
 std::optional<Response> CallHandleInline(Handler& handler, const Request& request) {
   try {
@@ -256,9 +276,11 @@ Response CheckedResponse(Response r, const std::string& request_id) {
   return InternalError(request_id);
 }
 
-// The wire message of an answer (its log fields are not used).
+// The wire message of an answer (its log fields are not used). The answer to a HEAD request
+// keeps its Content-Length but sends no body (RFC 9110 §9.3.2): a client reads none, so a body
+// would be taken for the start of the next response.
 void BuildResponse(BeastResponse& res, Response&& r, const std::string& request_id,
-                   unsigned version, bool keep_alive) {
+                   unsigned version, bool keep_alive, bool head) {
   res = {};
   res.version(version);
   res.result(static_cast<unsigned>(r.status));
@@ -273,6 +295,7 @@ void BuildResponse(BeastResponse& res, Response&& r, const std::string& request_
   res.keep_alive(keep_alive);
   if (!keep_alive) res.set(bhttp::field::connection, "close");
   res.prepare_payload();
+  if (head) res.body().clear();
 }
 
 }  // namespace
@@ -397,6 +420,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     path_ = "-";
     version_ = 11;
     keep_alive_ = false;
+    head_ = false;
     close_after_ = false;
 
     if (buffer_.size() > 0) return StartHeader();  // pipelined request already here
@@ -435,11 +459,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     state_ = State::kReadingBody;
     const auto& req = parser_->get();
     request_id_ = NewRequestId();
-    method_ = std::string(req.method_string());
+    method_ = LogSafe(Sv(req.method_string()));
     std::string_view target = Sv(req.target());
-    path_ = std::string(target.substr(0, target.find('?')));
+    path_ = LogSafe(target.substr(0, target.find('?')));
     version_ = req.version();
     keep_alive_ = req.keep_alive();
+    head_ = req.method() == bhttp::verb::head;
 
     if (auto error = CheckHeader(*parser_, server_.handler(), request_id_))
       return Respond(std::move(*error), /*close=*/true);
@@ -508,7 +533,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     log_account_ = std::move(r.log_account);
     log_error_ = std::move(r.log_error);
     const bool keep_alive = keep_alive_ && !close_after_ && !server_.stopping();
-    BuildResponse(res_, std::move(r), request_id_, version_, keep_alive);
+    BuildResponse(res_, std::move(r), request_id_, version_, keep_alive, head_);
 
     state_ = State::kWriting;
     stream_.expires_after(opts_.write_timeout);
@@ -579,6 +604,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   uint64_t id_ = 0;
   bool fresh_ = true;         // no request answered yet on this connection
   bool keep_alive_ = false;   // the current request asks for keep-alive
+  bool head_ = false;         // the current request is a HEAD: its answer carries no body
   bool close_after_ = false;  // the current answer ends the connection (error answer)
   unsigned version_ = 11;
   size_t discarded_ = 0;
@@ -782,6 +808,7 @@ std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& opt
     std::string request_id;
     unsigned version = 11;
     bool keep_alive = false;
+    bool head = false;
     bool close = false;
     std::optional<Response> answer;
 
@@ -791,6 +818,7 @@ std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& opt
       request_id = NewRequestId();
       version = parser.get().version();
       keep_alive = parser.get().keep_alive();
+      head = parser.get().method() == bhttp::verb::head;
       answer = CheckHeader(parser, handler, request_id);
       close = answer.has_value();
       if (!answer && !parser.is_done()) {
@@ -810,12 +838,24 @@ std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& opt
     if (!answer) {
       const Request request = ToRequest(parser.release(), request_id);
       answer = CallHandleInline(handler, request);
-      if (!answer) answer = CallHandle(handler, request);
+      if (!answer) {
+        std::function<Response()> produced;
+        const Handler::Responder respond = [&](std::function<Response()> produce) {
+          produced = std::move(produce);
+        };
+        if (!CallHandleAsync(handler, request, respond))
+          answer = CallHandle(handler, request);
+        else if (produced)
+          answer = CallProduce(produced, request_id);
+        else  // here the handler must respond before HandleAsync returns
+          answer = InternalError(request_id);
+      }
     }
 
     BeastResponse res;
     const bool keep = keep_alive && !close;
-    BuildResponse(res, CheckedResponse(std::move(*answer), request_id), request_id, version, keep);
+    BuildResponse(res, CheckedResponse(std::move(*answer), request_id), request_id, version, keep,
+                  head);
     bhttp::write(conn, res, ec);
     if (ec || !keep) break;  // after an error answer the session lingers: nothing more is parsed
   }
