@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -67,6 +69,16 @@ class Statement {
   Result<bool> Step();
   // Runs a statement that returns no rows; the number of rows it changed.
   Result<int> Run();
+  // Every remaining row, each turned into a value by `read(const Statement&)`.
+  template <typename Read>
+  auto Collect(Read read) -> Result<std::vector<decltype(read(std::declval<const Statement&>()))>> {
+    std::vector<decltype(read(std::declval<const Statement&>()))> out;
+    for (;;) {
+      SID_ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return out;
+      out.push_back(read(*this));
+    }
+  }
 
   std::string Text(int column) const;
   std::string Blob(int column) const;

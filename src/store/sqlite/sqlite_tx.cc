@@ -37,14 +37,7 @@ SenderId ReadSenderIdRow(const Statement& st) {
   return e;
 }
 
-Result<std::vector<SenderId>> ReadSenderIdRows(Statement& st) {
-  std::vector<SenderId> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(ReadSenderIdRow(st));
-  }
-}
+Result<std::vector<SenderId>> ReadSenderIdRows(Statement& st) { return st.Collect(ReadSenderIdRow); }
 
 }  // namespace
 
@@ -157,12 +150,7 @@ Result<std::vector<std::string>> SqliteTx::ListActiveNumbers(std::string_view ac
       conn_.Prepare("SELECT phone_number FROM sender_ids WHERE account_id = ? AND status = 'ACTIVE' "
                     "AND (expire_at IS NULL OR expire_at > ?) ORDER BY date_created, handle_key"));
   st.Bind(1, account_id).Bind(2, now);
-  std::vector<std::string> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(st.Text(0));
-  }
+  return st.Collect([](const Statement& row) { return row.Text(0); });
 }
 
 Result<bool> SqliteTx::HasDueExpiries(std::string_view account_id, TimeMs now) {
@@ -180,12 +168,7 @@ Result<std::vector<std::string>> SqliteTx::AccountsWithDueExpiries(TimeMs now, i
       conn_.Prepare("SELECT DISTINCT account_id FROM sender_ids WHERE expire_at <= ? "
                     "AND status IN ('PENDING', 'ACTIVE', 'INACTIVE') LIMIT ?"));
   st.Bind(1, now).Bind(2, static_cast<int64_t>(max));
-  std::vector<std::string> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(st.Text(0));
-  }
+  return st.Collect([](const Statement& row) { return row.Text(0); });
 }
 
 Result<bool> SqliteTx::IsSpecialNumberAllowed(std::string_view account_id,
@@ -352,12 +335,7 @@ Result<std::vector<TimeMs>> SqliteTx::ListCallTimes(std::string_view account_id,
   }
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql));
   st.Bind(1, account_id).Bind(2, phone_number).Bind(3, since);
-  std::vector<TimeMs> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(st.Int(0));
-  }
+  return st.Collect([](const Statement& row) { return row.Int(0); });
 }
 
 Status SqliteTx::InsertMfaTransaction(const MfaTransaction& t) {
@@ -461,11 +439,8 @@ Status SqliteTx::LoadRequestDocuments(std::vector<ReviewRequest>& requests) {
                          conn_.Prepare("SELECT document_id FROM review_documents WHERE "
                                        "request_id = ? ORDER BY position"));
     st.Bind(1, r.request_id);
-    for (;;) {
-      SID_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      r.documents.push_back(st.Text(0));
-    }
+    SID_ASSIGN_OR_RETURN(r.documents,
+                         st.Collect([](const Statement& row) { return row.Text(0); }));
   }
   return OkStatus();
 }
@@ -480,12 +455,7 @@ Result<std::vector<ReviewRequest>> SqliteTx::ListReviewRequests(const ReviewFilt
   if (f.status) st.Bind(1, ToString(*f.status)); else st.BindNull(1);
   if (f.kind) st.Bind(2, ToString(*f.kind)); else st.BindNull(2);
   st.Bind(3, f.account_id).Bind(4, f.handle_key);
-  std::vector<ReviewRequest> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadReviewRow(st));
-  }
+  SID_ASSIGN_OR_RETURN(std::vector<ReviewRequest> out, st.Collect(ReadReviewRow));
   SID_TRY(LoadRequestDocuments(out));
   return out;
 }
@@ -528,12 +498,7 @@ Result<std::vector<Document>> SqliteTx::ListDocuments(std::string_view account_i
   if (f.start_key) st.Bind(6, *f.start_key); else st.BindNull(6);
   if (f.use) st.Bind(7, static_cast<int64_t>(*f.use)); else st.BindNull(7);
   st.Bind(8, static_cast<int64_t>(f.limit));
-  std::vector<Document> out;
-  for (;;) {
-    SID_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(ReadDocumentRow(st));
-  }
+  return st.Collect(ReadDocumentRow);
 }
 
 Result<bool> SqliteTx::DocumentNameExists(std::string_view name) {
