@@ -91,7 +91,9 @@ class Server {
 // Serves one connection whose client sent `bytes` and then closed its side, through Beast's
 // in-memory test stream, with the session's parsing, limits and checks (header_limit, per-route
 // BodyLimit, Transfer-Encoding rules, 100-continue, keep-alive and pipelining, error answers); the
-// handler runs synchronously on the calling thread. No deadlines, worker pool or access log.
+// handler runs synchronously on the calling thread (HandleInline, then HandleAsync — whose
+// `respond` must then be called before it returns — then Handle). No deadlines, worker pool or
+// access log.
 // `read_size` caps the bytes one read delivers (0: all available), to vary how input is split.
 // Returns every byte the server wrote.
 std::string ServeConnectionForFuzzing(Handler& handler, const ServerOptions& options,
