@@ -81,8 +81,10 @@ class Conn {
     return true;
   }
 
-  // Reads one response (Content-Length framed). nullopt on EOF, error or timeout.
-  std::optional<HttpResponse> Read(std::chrono::milliseconds timeout = 3000ms) {
+  // Reads one response (Content-Length framed; no body after HEAD). nullopt on EOF, error or
+  // timeout.
+  std::optional<HttpResponse> Read(std::chrono::milliseconds timeout = 3000ms,
+                                   bool head_request = false) {
     const auto deadline = Clock::now() + timeout;
     size_t end;
     while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
@@ -102,7 +104,9 @@ class Conn {
       r.headers[Lower(line.substr(0, colon))] = value;
     }
     buf_.erase(0, end + 4);
-    size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    size_t length = r.headers.count("content-length") && !head_request
+                        ? std::stoul(r.headers["content-length"])
+                        : 0;
     while (buf_.size() < length)
       if (!Fill(deadline)) return std::nullopt;
     r.body = buf_.substr(0, length);
@@ -187,9 +191,28 @@ class TestHandler : public Handler {
     r.body = "ok";
     return r;
   }
+  // "/async" is answered from another thread, the way the API answers after a group commit.
+  bool HandleAsync(const Request& request, const Responder& respond) override {
+    if (request.target != "/async") return false;
+    std::thread([respond, id = request.request_id] {
+      respond([id] {
+        Response r;
+        r.content_type = "text/plain";
+        r.body = "async " + id;
+        return r;
+      });
+    }).detach();
+    return true;
+  }
   // Echoes "METHOD TARGET BODY_LENGTH X-TEST REQUEST_ID".
   Response Handle(const Request& request) override {
     if (request.target == "/throw") throw std::runtime_error("boom");
+    if (request.target == "/nocontent") {
+      Response r;
+      r.status = 204;
+      r.body = "a body a 204 must not have";
+      return r;
+    }
     if (request.target == "/block") gate.Enter();
     const std::string* test_header = request.FindHeader("x-test");
     Response r;
@@ -618,4 +641,42 @@ TEST(ServerTest, AccessLogLine) {
 }
 
 }  // namespace
+TEST(ServerTest, HeadAnswerHasNoBody) {
+  Running s;
+  Conn c(s.port());
+  // Pipelined: a body after the HEAD answer would be read as the start of the GET's answer.
+  ASSERT_TRUE(c.Send("HEAD /x HTTP/1.1\r\nHost: a\r\n\r\nGET /y HTTP/1.1\r\nHost: a\r\n\r\n"));
+  auto head = c.Read(3000ms, /*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_NE(std::stoul(head->Header("content-length")), 0u);  // the length a GET would get
+  auto get = c.Read();
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body.rfind("GET /y 0", 0), 0u) << get->body;
+}
+
+TEST(ServerTest, NoContentWithBodyBecomesInternalError) {
+  Running s;
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("GET /nocontent HTTP/1.1\r\nHost: a\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(r->body.find("InternalError"), std::string::npos);
+}
+
+TEST(ServerTest, AsyncAnswerFromAnotherThread) {
+  Running s;
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("GET /async HTTP/1.1\r\nHost: a\r\n\r\nGET /z HTTP/1.1\r\nHost: a\r\n\r\n"));
+  auto first = c.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "async " + first->Header("x-request-id"));
+  auto second = c.Read();  // in order, after the asynchronous one
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body.rfind("GET /z", 0), 0u);
+}
+
 }  // namespace senderid::http
