@@ -219,50 +219,43 @@ std::string LogSafe(std::string_view text) {
   return out;
 }
 
-// Handler::HandleInline and Handler::Handle with an escaping exception turned into a 500.
-std::optional<Response> CallHandleInline(Handler& handler, const Request& request) {
+// Runs a handler call; an escaping exception is logged and `fallback` returned instead (a 500).
+template <typename Call, typename Fallback>
+auto Guarded(const std::string& request_id, Call call, Fallback fallback) -> decltype(call()) {
   try {
-    return handler.HandleInline(request);
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
-  } catch (...) {
-    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
-  }
-  return InternalError(request.request_id);
-}
-
-bool CallHandleAsync(Handler& handler, const Request& request, const Handler::Responder& respond) {
-  try {
-    return handler.HandleAsync(request, respond);
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
-  } catch (...) {
-    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
-  }
-  respond([id = request.request_id] { return InternalError(id); });
-  return true;
-}
-
-Response CallProduce(const std::function<Response()>& produce, const std::string& request_id) {
-  try {
-    return produce();
+    return call();
   } catch (const std::exception& e) {
     spdlog::error("request {}: handler threw: {}", request_id, e.what());
   } catch (...) {
     spdlog::error("request {}: handler threw a non-standard exception", request_id);
   }
-  return InternalError(request_id);
+  return fallback();
+}
+
+// Handler::HandleInline, HandleAsync and Handle with an escaping exception turned into a 500.
+std::optional<Response> CallHandleInline(Handler& handler, const Request& request) {
+  return Guarded(
+      request.request_id, [&] { return handler.HandleInline(request); },
+      [&] { return std::optional<Response>(InternalError(request.request_id)); });
+}
+
+bool CallHandleAsync(Handler& handler, const Request& request, const Handler::Responder& respond) {
+  return Guarded(
+      request.request_id, [&] { return handler.HandleAsync(request, respond); },
+      [&] {
+        respond([id = request.request_id] { return InternalError(id); });
+        return true;
+      });
+}
+
+Response CallProduce(const std::function<Response()>& produce, const std::string& request_id) {
+  return Guarded(request_id, produce, [&] { return InternalError(request_id); });
 }
 
 Response CallHandle(Handler& handler, const Request& request) {
-  try {
-    return handler.Handle(request);
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
-  } catch (...) {
-    spdlog::error("request {}: handler threw a non-standard exception", request.request_id);
-  }
-  return InternalError(request.request_id);
+  return Guarded(
+      request.request_id, [&] { return handler.Handle(request); },
+      [&] { return InternalError(request.request_id); });
 }
 
 // The handler's answer, unless it would break the framing of the exchange (a 1xx status; a 204
