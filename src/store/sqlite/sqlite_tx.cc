@@ -446,12 +446,18 @@ Status SqliteTx::LoadRequestDocuments(std::vector<ReviewRequest>& requests) {
 }
 
 Result<std::vector<ReviewRequest>> SqliteTx::ListReviewRequests(const ReviewFilter& f) {
-  // One statement with optional predicates: listings are operator-side or per account, both small.
-  static const std::string sql =
+  // Two statements, so that the per-account listing (every AccountDoc) seeks the account's rows by
+  // index: an "(? = '' OR account_id = ?)" predicate would make SQLite scan the whole table.
+  static const std::string by_account =
       std::string(kReviewColumns) +
-      "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 = '' OR "
-      "account_id = ?3) AND (?4 = '' OR handle_key = ?4) ORDER BY date_created, request_id";
-  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+      "WHERE account_id = ?3 AND (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) "
+      "AND (?4 = '' OR handle_key = ?4) ORDER BY date_created, request_id";
+  static const std::string by_status =
+      std::string(kReviewColumns) +
+      "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) "
+      "AND (?4 = '' OR handle_key = ?4) AND ?3 = '' ORDER BY date_created, request_id";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(f.account_id.empty() ? by_status.c_str()
+                                                                        : by_account.c_str()));
   if (f.status) st.Bind(1, ToString(*f.status)); else st.BindNull(1);
   if (f.kind) st.Bind(2, ToString(*f.kind)); else st.BindNull(2);
   st.Bind(3, f.account_id).Bind(4, f.handle_key);
