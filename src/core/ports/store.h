@@ -156,10 +156,15 @@ class Store {
   virtual ~Store() = default;
   virtual Status Read(const ReadFn& fn) = 0;
   virtual Status Write(const WriteFn& fn) = 0;
+  // What a write promises about itself, so that the store can skip work: kSingleStatement — fn
+  // changes the store with at most one method call, which is atomic by itself, so a failing fn
+  // leaves nothing to roll back.
+  enum class WriteShape { kGeneral, kSingleStatement };
+
   // Write without waiting: returns at once; `done` gets fn's result once it is durable (or failed).
   // `done` may run on a store thread: it must be short and must not call Write (hand work over to
   // another thread instead).
-  virtual void WriteAsync(WriteFn fn, DoneFn done) = 0;
+  virtual void WriteAsync(WriteFn fn, DoneFn done, WriteShape shape) = 0;
 };
 
 // Runs fn in a read transaction and returns its value.

@@ -33,22 +33,21 @@ void Authenticator::AuthenticateAsync(const std::string* header, Scope required_
   // Only the durable part goes to the store's (single, group-committing) writer; the lookups and
   // the HMAC above ran on the caller's thread.
   auto found = std::make_shared<Verified>(std::move(verified).value());
-  store_.WriteAsync(
-      [found](StoreWriter& w) -> Status {
-        SID_ASSIGN_OR_RETURN(bool fresh, w.RecordSignature(found->signature, found->keep_until));
-        if (!fresh) return Error(ErrorCode::kDuplicatedSignature, "The signature was already used");
-        return OkStatus();
-      },
-      // The signature is spent by now: Forbidden comes after the commit, never instead of it.
-      [found, required_scope, done = std::move(done)](Status s) {
-        if (!s.ok()) return done(std::move(s).error());
-        if (!found->account || found->account->state != ActiveState::kActive)
-          return done(Error(ErrorCode::kForbidden, "The account is not active"));
-        if ((found->key.scopes & required_scope) == 0)
-          return done(Error(ErrorCode::kForbidden, "The API key lacks the scope this request needs"));
-        done(AuthContext{std::move(*found->account), std::move(found->key.api_key),
-                         found->key.scopes});
-      });
+  auto record = [found](StoreWriter& w) -> Status {
+    SID_ASSIGN_OR_RETURN(bool fresh, w.RecordSignature(found->signature, found->keep_until));
+    if (!fresh) return Error(ErrorCode::kDuplicatedSignature, "The signature was already used");
+    return OkStatus();
+  };
+  // The signature is spent by now: Forbidden comes after the commit, never instead of it.
+  auto decide = [found, required_scope, done = std::move(done)](Status s) {
+    if (!s.ok()) return done(std::move(s).error());
+    if (!found->account || found->account->state != ActiveState::kActive)
+      return done(Error(ErrorCode::kForbidden, "The account is not active"));
+    if ((found->key.scopes & required_scope) == 0)
+      return done(Error(ErrorCode::kForbidden, "The API key lacks the scope this request needs"));
+    done(AuthContext{std::move(*found->account), std::move(found->key.api_key), found->key.scopes});
+  };
+  store_.WriteAsync(std::move(record), std::move(decide), Store::WriteShape::kSingleStatement);
 }
 
 Result<Authenticator::Verified> Authenticator::Verify(const std::string* header) {

@@ -54,16 +54,6 @@ CREATE TABLE sender_id_logs (
   PRIMARY KEY (handle_key, seq)
 ) STRICT, WITHOUT ROWID;
 
--- Keyed by (keep_until, signature): a replay carries the same date text, hence the same
--- keep_until, so the key still catches it; and new rows land at the right edge of the tree and are
--- pruned at the left edge, touching few pages per commit (random signature keys touched one page
--- each and needed a second index for pruning).
-CREATE TABLE used_signatures (
-  keep_until INTEGER NOT NULL,
-  signature  TEXT NOT NULL,
-  PRIMARY KEY (keep_until, signature)
-) STRICT, WITHOUT ROWID;
-
 CREATE TABLE special_numbers (
   account_id   TEXT NOT NULL REFERENCES accounts (account_id),
   phone_number TEXT NOT NULL,
@@ -170,6 +160,25 @@ Status Migrate(Connection& conn) {
   }();
   if (!result.ok()) (void)conn.Exec("ROLLBACK");
   return result;
+}
+
+Status PrepareReplayDatabase(Connection& conn, const std::string& path, bool synchronous_full) {
+  SID_ASSIGN_OR_RETURN(Statement attach, conn.Prepare("ATTACH DATABASE ? AS replay"));
+  attach.Bind(1, path);
+  SID_TRY(attach.Run());
+  SID_TRY(conn.Exec(synchronous_full ? "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=FULL;"
+                                     : "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=NORMAL;"));
+  // Keyed by (keep_until, signature): a replay carries the same date text, hence the same
+  // keep_until, so the key still catches it; new rows land at the right edge of the tree and are
+  // pruned at the left edge, touching few pages per commit (random signature keys touched one
+  // page each and needed a second index for pruning).
+  return conn.Exec(R"sql(
+CREATE TABLE IF NOT EXISTS replay.used_signatures (
+  keep_until INTEGER NOT NULL,
+  signature  TEXT NOT NULL,
+  PRIMARY KEY (keep_until, signature)
+) STRICT, WITHOUT ROWID;
+)sql");
 }
 
 }  // namespace senderid::sqlite

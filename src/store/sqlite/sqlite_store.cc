@@ -17,7 +17,16 @@ namespace {
 struct WriteJob {
   Store::WriteFn fn;
   Store::DoneFn done;
+  Store::WriteShape shape;
 };
+
+// "x/senderid.db" → "x/senderid-signatures.db".
+std::string ReplayPath(const std::string& path) {
+  constexpr std::string_view kSuffix = ".db";
+  if (path.size() > kSuffix.size() && path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+    return path.substr(0, path.size() - kSuffix.size()) + "-signatures.db";
+  return path + "-signatures";
+}
 
 }  // namespace
 
@@ -55,14 +64,14 @@ class SqliteStore::Impl {
     std::promise<Status> promise;
     std::future<Status> result = promise.get_future();
     WriteAsync([&fn](StoreWriter& w) { return fn(w); },
-               [&promise](Status s) { promise.set_value(std::move(s)); });
+               [&promise](Status s) { promise.set_value(std::move(s)); }, WriteShape::kGeneral);
     return result.get();
   }
 
-  void WriteAsync(WriteFn fn, DoneFn done) {
+  void WriteAsync(WriteFn fn, DoneFn done, WriteShape shape) {
     {
       std::lock_guard lock(mu_);
-      queue_.push_back(WriteJob{std::move(fn), std::move(done)});
+      queue_.push_back(WriteJob{std::move(fn), std::move(done), shape});
     }
     cv_.notify_one();
   }
@@ -101,8 +110,8 @@ class SqliteStore::Impl {
     }
   }
 
-  // Runs the batch in one transaction, each job in its own savepoint, and answers every job after
-  // the commit (or its failure). Should SQLite roll the whole transaction back under a job (I/O
+  // Runs the batch in one transaction, each job in its own savepoint (but single statements, which
+  // are atomic by themselves), and answers every job after the commit (or its failure). Should SQLite roll the whole transaction back under a job (I/O
   // error, disk full), the jobs before it lost their changes too: they fail with it, and the rest of
   // the batch continues in a fresh transaction.
   void CommitGroup(std::vector<WriteJob>& batch) {
@@ -110,8 +119,12 @@ class SqliteStore::Impl {
     size_t first = 0;  // first job of the open transaction
     Status begin = writer_->Run("BEGIN IMMEDIATE");
     for (size_t i = 0; i < batch.size() && begin.ok(); ++i) {
-      Status s = writer_->Run("SAVEPOINT job");
-      if (s.ok()) {
+      const bool savepoint = batch[i].shape != WriteShape::kSingleStatement;
+      Status s = OkStatus();
+      if (!savepoint) {
+        SqliteTx tx(*writer_);
+        s = batch[i].fn(tx);
+      } else if (s = writer_->Run("SAVEPOINT job"); s.ok()) {
         SqliteTx tx(*writer_);
         s = batch[i].fn(tx);
         if (!s.ok()) (void)writer_->Run("ROLLBACK TO job");
@@ -161,6 +174,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
                                         options.synchronous_full));
   SID_TRY(writer->Exec("PRAGMA journal_mode=WAL"));
   SID_TRY(Migrate(*writer));
+  SID_TRY(PrepareReplayDatabase(*writer, ReplayPath(options.path), options.synchronous_full));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::make_unique<Impl>(options, std::move(writer))));
 }
@@ -170,8 +184,8 @@ SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::Read(const ReadFn& fn) { return impl_->Read(fn); }
 Status SqliteStore::Write(const WriteFn& fn) { return impl_->Write(fn); }
-void SqliteStore::WriteAsync(WriteFn fn, DoneFn done) {
-  impl_->WriteAsync(std::move(fn), std::move(done));
+void SqliteStore::WriteAsync(WriteFn fn, DoneFn done, WriteShape shape) {
+  impl_->WriteAsync(std::move(fn), std::move(done), shape);
 }
 
 }  // namespace senderid::sqlite

@@ -271,7 +271,7 @@ Status SqliteTx::DeleteSenderId(std::string_view handle_key) {
 
 Result<bool> SqliteTx::RecordSignature(std::string_view signature, TimeMs keep_until) {
   SID_ASSIGN_OR_RETURN(Statement st,
-                       conn_.Prepare("INSERT INTO used_signatures (signature, keep_until) VALUES "
+                       conn_.Prepare("INSERT INTO replay.used_signatures (signature, keep_until) VALUES "
                                      "(?, ?) ON CONFLICT DO NOTHING"));
   // Sound only because keep_until is a function of the signed date text (see the migration).
   st.Bind(1, signature).Bind(2, keep_until);
@@ -281,7 +281,7 @@ Result<bool> SqliteTx::RecordSignature(std::string_view signature, TimeMs keep_u
 
 Result<int> SqliteTx::PruneSignatures(TimeMs now) {
   SID_ASSIGN_OR_RETURN(Statement st,
-                       conn_.Prepare("DELETE FROM used_signatures WHERE keep_until < ?"));
+                       conn_.Prepare("DELETE FROM replay.used_signatures WHERE keep_until < ?"));
   st.Bind(1, now);
   return st.Run();
 }
