@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages senderid needs to build, run and test — only those missing, so a
-# machine that has them all does not touch apt at all.
+# machine that has them all does not touch apt at all. Extra packages named as arguments (e.g. the
+# fuzzers' clang-19) are installed with them.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist curl sqlite3 procps
+  "$@"
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -28,21 +28,9 @@ for t in "${targets[@]}"; do
 done
 
 # Toolchain and libraries: installed only when missing.
-./scripts/deps.sh
 # clang-19 (Debian's clang 14 cannot compile libstdc++ 12 in C++20), libFuzzer and the sanitizer
 # runtimes, llvm-symbolizer-19 for readable stacks.
-missing=()
-for p in clang-19 libclang-rt-19-dev llvm-19; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+./scripts/deps.sh clang-19 libclang-rt-19-dev llvm-19
 export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-19 UBSAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-19
 
 build=build-fuzz
