@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pytest
 
 import conftest
-from conftest import NUMBERS, Server, _with_data
+from conftest import NUMBERS, Server, _with_data, server_rx_queue, wait_until  # noqa: F401 — re-exported
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,18 +73,6 @@ def rss_kib(pid):
     raise AssertionError(f"no VmRSS for pid {pid}")
 
 
-def wait_until(predicate, timeout, what, interval=0.02):
-    """Bounded polling: returns the first truthy predicate() value, fails after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    pytest.fail(f"{what}: not reached within {timeout}s (last: {last!r})")
-
-
 def unique_numbers(prefix, count):
     """`count` distinct valid mobile numbers `010` + prefix + digits (prefix: up to 4 digits)."""
     width = 8 - len(prefix)
@@ -94,19 +82,6 @@ def unique_numbers(prefix, count):
 
 # ---------------------------------------------------------------------------------------------------
 # Raw sockets
-
-def server_rx_queue(server_port, client_port):
-    """Bytes the server has not yet read from its end of our connection (/proc/net/tcp), or None
-    when the connection is not (or no longer) there."""
-    want_local = f"0100007F:{server_port:04X}"
-    want_remote = f"0100007F:{client_port:04X}"
-    with open("/proc/net/tcp") as f:
-        for line in f.readlines()[1:]:
-            parts = line.split()
-            if parts[1] == want_local and parts[2] == want_remote:
-                return int(parts[4].split(":")[1], 16)
-    return None
-
 
 def wait_server_consumed(server_port, sock, timeout=5.0):
     """Waits until the server has read every byte we sent on `sock`."""

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import re
-import secrets
 import tempfile
 import threading
 import time
@@ -19,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (LEAK_MARKERS, NUMBERS, assert_json_content_type, assert_request_id, parse_iso,
-                      utcnow)
+from conftest import (LEAK_MARKERS, NUMBERS, add_months, assert_json_content_type,  # noqa: F401 — re-exported
+                      assert_request_id, parse_iso, unique_number, utcnow, wait_until)
 
 OUTBOX_NAME = "voice-outbox.jsonl"
 TXN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -28,20 +27,6 @@ MSG_VERIFIED_ARS = "인증수단 'ARS'로 발신번호 인증이 완료되었습
 MSG_TURNED_DUPLICATED = "다른 계정에서 인증이 완료되어 중복 상태로 변경되었습니다."
 MFA_STEP1_KEYS = {"authType", "transactionId", "expiresAt", "attemptsLeft", "resendAfter"}
 VOICE_CALL_KEYS = {"to", "token", "transactionId", "message", "createdAt"}
-
-_used_numbers = set()
-_numbers_lock = threading.Lock()
-
-
-def unique_number():
-    """A valid mobile number (010 + 8 digits) not handed out before in this process."""
-    with _numbers_lock:
-        while True:
-            n = "010" + "".join(secrets.choice("0123456789") for _ in range(8))
-            if n not in _used_numbers:
-                _used_numbers.add(n)
-                return n
-
 
 def data_dir_in(base):
     """A fresh `<base>/<unique>/data` path for a module-scoped server (like conftest's fixtures)."""
@@ -221,16 +206,6 @@ def verify(acct, number, outbox, code_length=4):
     return r.json
 
 
-def add_months(moment, months):
-    """Calendar-month arithmetic: same day and time, clamped to the end of a shorter month."""
-    index = moment.year * 12 + (moment.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_first - dt.timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
 # ---------------------------------------------------------------------------------------------------
 # Concurrency and waiting
 
@@ -256,18 +231,6 @@ def concurrently(fn, n, timeout=30.0):
     if errors:
         raise errors[0]
     return results
-
-
-def wait_until(predicate, timeout, what, interval=0.05):
-    """Bounded polling: returns the first truthy predicate() value, fails after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    pytest.fail(f"{what}: not reached within {timeout}s (last: {last!r})")
 
 
 def sleep_until(moment):

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -318,6 +319,30 @@ def raw_request_bytes(method, path, body=b"", headers=None):
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
 
 
+def raw_exchange(port, data, timeout=REQUEST_TIMEOUT, ignore_errors=False):
+    """Sends `data` on a fresh raw connection and returns the one answer (None if none came).
+    `ignore_errors`: the server may answer and close before it has read everything we send."""
+    conn = RawConn(port, timeout=timeout)
+    try:
+        conn.send(data, ignore_errors=ignore_errors)
+        return conn.read_response()
+    finally:
+        conn.close()
+
+
+def server_rx_queue(server_port, client_port):
+    """Bytes the server has not yet read from its end of our connection (/proc/net/tcp), or None
+    when the connection is not (or no longer) there."""
+    want_local = f"0100007F:{server_port:04X}"
+    want_remote = f"0100007F:{client_port:04X}"
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            parts = line.split()
+            if parts[1] == want_local and parts[2] == want_remote:
+                return int(parts[4].split(":")[1], 16)
+    return None
+
+
 # ---------------------------------------------------------------------------------------------------
 # Assertions on answers
 
@@ -423,6 +448,49 @@ def find_sender(doc, number):
     hits = [s for s in doc["senderIds"] if s["phoneNumber"] == number]
     assert len(hits) <= 1, f"{number} appears {len(hits)} times"
     return hits[0] if hits else None
+
+
+def entry_of(acct, number):
+    e = find_sender(acct.doc(), number)
+    assert e is not None, f"{number} is not in account {acct.account_id}"
+    return e
+
+
+_used_numbers = set()
+_numbers_lock = threading.Lock()
+
+
+def unique_number():
+    """A valid mobile number (010 + 8 digits) not handed out before in this process (each xdist
+    worker has its own servers, so numbers need only be unique within one process)."""
+    with _numbers_lock:
+        while True:
+            n = "010" + "".join(secrets.choice("0123456789") for _ in range(8))
+            if n not in _used_numbers:
+                _used_numbers.add(n)
+                return n
+
+
+def add_months(moment, months):
+    """Calendar-month arithmetic: same day and time, clamped to the end of a shorter month."""
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_first - dt.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def wait_until(predicate, timeout, what, interval=0.05):
+    """Bounded polling: returns the first truthy predicate() value, fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    pytest.fail(f"{what}: not reached within {timeout}s (last: {last!r})")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Standard library + pytest only; builds on conftest.py (imported as the module `c
 """
 
 import base64
-import datetime as dt
 import hashlib
 import json
 import os
@@ -14,15 +13,11 @@ import pwd
 import re
 import secrets
 import struct
-import threading
-import time
 import zlib
 from pathlib import Path
 
-import pytest
-
-from conftest import (NUMBERS, assert_error, assert_id, assert_iso, assert_ok, find_sender,
-                      parse_iso, utcnow)
+from conftest import (NUMBERS, add_months, assert_error, assert_id, assert_iso,  # noqa: F401 — re-exported
+                      assert_ok, entry_of, find_sender, parse_iso, unique_number, utcnow, wait_until)
 
 DOCS = "/senderid/v1/documents"
 PAPERS = "/senderid/v1/papers"
@@ -264,27 +259,6 @@ def set_of_ids(docs):
 # ---------------------------------------------------------------------------------------------------
 # Numbers and papers
 
-_used_numbers = set()
-_numbers_lock = threading.Lock()
-
-
-def unique_number():
-    """A valid mobile number (010 + 8 digits) not handed out before in this process (each xdist
-    worker has its own servers, so numbers need only be unique within one process)."""
-    with _numbers_lock:
-        while True:
-            n = "010" + "".join(secrets.choice("0123456789") for _ in range(8))
-            if n not in _used_numbers:
-                _used_numbers.add(n)
-                return n
-
-
-def entry_of(acct, number):
-    e = find_sender(acct.doc(), number)
-    assert e is not None, f"{number} is not in account {acct.account_id}"
-    return e
-
-
 def messages(entry):
     return [l["message"] for l in entry["log"]]
 
@@ -343,15 +317,6 @@ def check_unlock(u, status=None):
         assert u["status"] == status, u
     assert parse_iso(u["dateUpdated"]) >= parse_iso(u["dateCreated"]), u
     return u
-
-
-def add_months(moment, months):
-    index = moment.year * 12 + (moment.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_first - dt.timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 def assert_near(text, expected, tolerance=120.0):
@@ -500,17 +465,3 @@ def check_review_document(d, uploaded_bytes, document):
     assert p.name == document["name"], d
     return d
 
-
-# ---------------------------------------------------------------------------------------------------
-# Waiting
-
-def wait_until(predicate, timeout, what, interval=0.05):
-    """Bounded polling: returns the first truthy predicate() value, fails after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    pytest.fail(f"{what}: not reached within {timeout}s (last: {last!r})")

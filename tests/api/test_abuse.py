@@ -36,7 +36,8 @@ from abuse_support import (Flood, Trickler, healthy, mfa_header, outbox_code, pa
                             percentile, raise_fd_limit, rss_kib, signed_probe, stream_until_answer,
                             timed, tree, unique_numbers, wait_until)
 from conftest import (ACTIVE, NUMBERS, RawConn, assert_error, assert_ok, check_doc, find_sender,
-                      fmt_z, http_request, make_salt, raw_request_bytes, sign, signature, utcnow)
+                      fmt_z, http_request, make_salt, raw_exchange, raw_request_bytes, sign, signature,
+                      utcnow)
 from documents_support import (DOCS, NAME_RE, b64, check_document, documents_dir, file_path,
                                list_all_documents, pdf_bytes, png_bytes)
 
@@ -310,14 +311,9 @@ def test_oversized_body_answered_before_the_rest(server, route, framing):
 def test_upload_body_just_over_limit_refused(server):
     """A Content-Length over the upload route's limit (> 1.1 MiB) is refused without the body."""
     acct = server.new_account()
-    conn = RawConn(server.port, timeout=5)
-    try:
-        conn.send(raw_request_bytes("POST", DOCS, b"", {
-            "Authorization": acct.auth(), "Content-Type": "application/json",
-            "Content-Length": str(UPLOAD_LIMIT_OVER)}))
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes("POST", DOCS, b"", {
+        "Authorization": acct.auth(), "Content-Type": "application/json",
+        "Content-Length": str(UPLOAD_LIMIT_OVER)}), timeout=5)
     assert r is not None, "connection closed without an answer"
     assert_error(r, 413, "PayloadTooLarge")
     assert list_all_documents(acct) == []
@@ -618,12 +614,7 @@ def test_forged_homoglyph_signature(server):
     genuine = signature(acct.secret, date, salt)
     forged = genuine.replace("a", "\u0430", 1) if "a" in genuine else "\u0430" + genuine[1:]
     header = sign(acct.key, acct.secret, date=date, salt=salt, sig=forged)
-    conn = RawConn(server.port)
-    try:
-        conn.send(raw_request_bytes("GET", NUMBERS, headers={"Authorization": header}))
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes("GET", NUMBERS, headers={"Authorization": header}))
     assert r is not None and r.status == 403, r
     assert r.json["errorCode"] in ("SignatureDoesNotMatch", "InvalidAPIKey"), r
     assert_ok(acct.get(NUMBERS, auth=sign(acct.key, acct.secret, date=date, salt=salt)))

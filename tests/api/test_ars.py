@@ -15,7 +15,7 @@ from ars_support import (MSG_TURNED_DUPLICATED, MSG_VERIFIED_ARS, OUTBOX_NAME, O
                          retry_after, sleep_until, step1, step2, unique_number, verify, wait_until,
                          wrong_code)
 from conftest import (ACTIVE, MSG_CREATED, MSG_EXPIRED, MSG_INVALID_SENDER, NUMBERS, Server,
-                      assert_error, assert_ok, check_doc, find_sender, parse_iso, utcnow)
+                      assert_error, assert_ok, check_doc, entry_of, find_sender, parse_iso, utcnow)
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +49,6 @@ def registered(acct, number=None):
     number = number or unique_number()
     acct.create(number)
     return number
-
-
-def entry_of(acct, number):
-    e = find_sender(acct.doc(), number)
-    assert e is not None, f"{number} is not in account {acct.account_id}"
-    return e
 
 
 def assert_token_refused(resp, attempts_left):

@@ -503,16 +503,11 @@ def test_replay_of_skewed_but_accepted_date(account, minutes):
 
 
 def test_non_ascii_authorization(server, account):
-    from conftest import RawConn, raw_request_bytes
+    from conftest import raw_exchange, raw_request_bytes
     date = fmt_z(utcnow())
     header = (f"HMAC-SHA256 apiKey={account.key}, date={date}, salt=솔트솔트솔트솔트솔트, "
               f"signature={signature(account.secret, date, '솔트솔트솔트솔트솔트')}")
-    conn = RawConn(server.port)
-    try:
-        conn.send(raw_request_bytes("GET", NUMBERS, headers={"Authorization": header}))
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes("GET", NUMBERS, headers={"Authorization": header}))
     assert r is not None and r.status < 500, r
     assert r.status in (200, 403), r
     if r.status == 403:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from conftest import (ACTIVE, NUMBERS, RawConn, assert_error, assert_ok, check_doc, http_request,
-                      raw_request_bytes)
+from conftest import (ACTIVE, NUMBERS, assert_error, assert_ok, check_doc, http_request,
+                      raw_exchange, raw_request_bytes)
 
 LIMIT = 64 * 1024
 
@@ -121,27 +121,19 @@ def test_body_just_under_limit_accepted(account):
     assert [s["phoneNumber"] for s in doc["senderIds"]] == ["01012345678"]
 
 
-def _exchange(server, data):
-    conn = RawConn(server.port)
-    try:
-        conn.send(data, ignore_errors=True)
-        return conn.read_response()
-    finally:
-        conn.close()
-
-
 def test_body_limit_boundary(server, account):
     """64 KiB = 65,536 bytes is accepted; one byte more is 413."""
     payload = b'{"phoneNumber":"01012345678"}'
     exact = payload + b" " * (LIMIT - len(payload))
     assert len(exact) == LIMIT
-    r = _exchange(server, raw_request_bytes("POST", NUMBERS, exact, {
-        "Authorization": account.auth(), "Content-Type": "application/json"}))
+    headers = {"Authorization": account.auth(), "Content-Type": "application/json"}
+    r = raw_exchange(server.port, raw_request_bytes("POST", NUMBERS, exact, headers), ignore_errors=True)
     assert r is not None
     check_doc(assert_ok(r), account)
     assert_ok(account.delete(f"{NUMBERS}/01012345678"))
-    r = _exchange(server, raw_request_bytes("POST", NUMBERS, exact + b" ", {
-        "Authorization": account.auth(), "Content-Type": "application/json"}))
+    headers = {"Authorization": account.auth(), "Content-Type": "application/json"}
+    r = raw_exchange(server.port, raw_request_bytes("POST", NUMBERS, exact + b" ", headers),
+                     ignore_errors=True)
     assert r is not None, "connection closed without an answer"
     assert_error(r, 413, "PayloadTooLarge")
     assert account.doc()["senderIds"] == []
@@ -151,13 +143,8 @@ def test_body_limit_boundary(server, account):
                                          ("DELETE", f"{NUMBERS}/01012345678")])
 def test_body_over_limit(server, account, method, path):
     raw = b'{"phoneNumber":"01012345678"}' + b" " * (LIMIT + 1)
-    conn = RawConn(server.port)
-    try:
-        conn.send(raw_request_bytes(method, path, raw, {
-            "Authorization": account.auth(), "Content-Type": "application/json"}), ignore_errors=True)
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes(method, path, raw, {
+        "Authorization": account.auth(), "Content-Type": "application/json"}), ignore_errors=True)
     assert r is not None, "connection closed without an answer"
     assert_error(r, 413, "PayloadTooLarge")
     assert account.doc()["senderIds"] == []
@@ -166,14 +153,9 @@ def test_body_over_limit(server, account, method, path):
 
 def test_declared_huge_body_answered_without_reading(server, account):
     """Content-Length of 50 MB, body never sent: 413 must come back without waiting for it."""
-    conn = RawConn(server.port, timeout=5)
-    try:
-        conn.send(raw_request_bytes("POST", NUMBERS, b"", {
-            "Authorization": account.auth(), "Content-Type": "application/json",
-            "Content-Length": str(50 * 1024 * 1024)}))
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes("POST", NUMBERS, b"", {
+        "Authorization": account.auth(), "Content-Type": "application/json",
+        "Content-Length": str(50 * 1024 * 1024)}), timeout=5)
     assert r is not None, "connection closed without an answer"
     assert_error(r, 413, "PayloadTooLarge")
     _alive(server)
@@ -188,12 +170,7 @@ def test_chunked_body_over_limit(server, account):
     body += b"0\r\n\r\n"
     head = (f"POST {NUMBERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Authorization: {account.auth()}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
-    conn = RawConn(server.port)
-    try:
-        conn.send(head + body, ignore_errors=True)
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, head + body, ignore_errors=True)
     assert r is not None, "connection closed without an answer"
     assert_error(r, 413, "PayloadTooLarge")
     assert account.doc()["senderIds"] == []
@@ -205,12 +182,7 @@ def test_chunked_body_under_limit_accepted(server, account):
     body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(payload), payload)
     head = (f"POST {NUMBERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Authorization: {account.auth()}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
-    conn = RawConn(server.port)
-    try:
-        conn.send(head + body)
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, head + body)
     doc = check_doc(assert_ok(r), account)
     assert [s["phoneNumber"] for s in doc["senderIds"]] == ["01012345678"]
 
@@ -286,15 +258,6 @@ def test_active_is_reserved_not_a_number(account):
 # ---------------------------------------------------------------------------------------------------
 # Malformed HTTP: a 4xx (or a closed connection), never a 5xx, never a hang
 
-def _raw_exchange(server, data):
-    conn = RawConn(server.port, timeout=10)
-    try:
-        conn.send(data, ignore_errors=True)
-        return conn.read_response()
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("data", [
     b"GARBAGE\r\n\r\n",
     b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
@@ -305,7 +268,7 @@ def _raw_exchange(server, data):
     b"POST /senderid/v1/numbers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
 ], ids=["garbage", "bad-version", "bad-header", "bad-content-length", "cl-and-te", "bad-chunk"])
 def test_malformed_http(server, data):
-    r = _raw_exchange(server, data)
+    r = raw_exchange(server.port, data, timeout=10, ignore_errors=True)
     if r is not None:
         assert 400 <= r.status < 500, r
     _alive(server)

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from conftest import (ACTIVE, NUMBERS, RawConn, assert_ok, assert_request_id,
-                      check_doc, find_sender, free_port, http_request, raw_request_bytes)
+                      check_doc, find_sender, free_port, http_request, raw_exchange,
+                      raw_request_bytes, server_rx_queue)
 
 
 def test_healthz(server):
@@ -142,18 +143,6 @@ def _wait_health(proc, port, log_path, timeout=10):
 # ---------------------------------------------------------------------------------------------------
 # Graceful shutdown (SPEC §10)
 
-def _server_rx_queue(server_port, client_port):
-    """Bytes the server has not yet read from its end of our connection (/proc/net/tcp)."""
-    want_local = f"0100007F:{server_port:04X}"
-    want_remote = f"0100007F:{client_port:04X}"
-    with open("/proc/net/tcp") as f:
-        for line in f.readlines()[1:]:
-            parts = line.split()
-            if parts[1] == want_local and parts[2] == want_remote:
-                return int(parts[4].split(":")[1], 16)
-    return None
-
-
 def test_sigterm_drains_and_exits_zero(server_factory):
     srv = server_factory()
     acct = srv.new_account()
@@ -172,7 +161,7 @@ def test_sigterm_drains_and_exits_zero(server_factory):
     busy.send(first)
     client_port = busy.sock.getsockname()[1]
     deadline = time.monotonic() + 5
-    while _server_rx_queue(srv.port, client_port) != 0:
+    while server_rx_queue(srv.port, client_port) != 0:
         assert time.monotonic() < deadline, "server never read the request headers"
         time.sleep(0.01)
 
@@ -274,10 +263,5 @@ def test_many_idle_connections_do_not_block_service(server, account):
 
 @pytest.mark.parametrize("name", ["authorization", "AUTHORIZATION", "AuThOrIzAtIoN"])
 def test_authorization_header_name_case(server, account, name):
-    conn = RawConn(server.port)
-    try:
-        conn.send(raw_request_bytes("GET", NUMBERS, headers={name: account.auth()}))
-        r = conn.read_response()
-    finally:
-        conn.close()
+    r = raw_exchange(server.port, raw_request_bytes("GET", NUMBERS, headers={name: account.auth()}))
     check_doc(assert_ok(r), account)
