@@ -4,6 +4,8 @@
 //                   (parse the header, parse the date, open the sealed secret, HMAC + compare)
 //   Number/*        ValidatePhoneNumber over a mixed set of valid and invalid inputs
 //   Encode/*        json::EncodeAccountDoc for an account of 5 and of 100 numbers, EncodeStringArray
+//   Route/*         http::Router::Match on the customer table (once per request, when its header
+//                   arrives), for a literal route, a parameterised one and an unknown path
 //
 // No store, no HTTP: these isolate CPU cost. `bench/run.sh` runs them with repetitions and reports
 // the median.
@@ -14,14 +16,16 @@
 #include <vector>
 
 #include "core/authorization.h"
+#include "core/catalogue.h"
 #include "core/hex.h"
 #include "core/ids.h"
 #include "core/phone_number.h"
 #include "core/services/authenticator.h"
-#include "core/services/log_messages.h"
 #include "core/time.h"
 #include "crypto/default_crypto.h"
-#include "json/codec.h"
+#include "http/router.h"
+#include "http/routes.h"
+#include "json/customer_codec.h"
 
 namespace {
 
@@ -146,12 +150,12 @@ AccountDoc MakeDoc(int n) {
     e.account_id = doc.account.account_id;
     e.phone_number = "010" + std::to_string(10'000'000 + i);
     e.date_created = now - 100 * kDay + i;
-    e.log.push_back({e.date_created, std::string(log_text::kCreated)});
+    e.log.push_back({e.date_created, std::string(text::log::kCreated)});
     if (i % 5 != 4) {
       e.status = NumberStatus::kActive;
       e.method = VerificationMethod::kArs;
       e.expire_at = AddCalendarMonths(now - kDay, 6);
-      e.log.push_back({now - kDay, log_text::Verified("ARS")});
+      e.log.push_back({now - kDay, text::log::Verified("ARS")});
     } else {
       e.status = NumberStatus::kPending;
       e.expire_at = now + 12 * kDay;
@@ -183,6 +187,27 @@ void BM_Encode_ActiveArray(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Encode_ActiveArray)->Arg(5);
+
+// Routing a request line: 0 = GET /senderid/v1/numbers (literal), 1 = PUT …/{phoneNumber}/authenticate
+// (a parameter, percent-decoded, checked against the reserved literals), 2 = an unknown path (404).
+void BM_Route_Match(benchmark::State& state) {
+  static const http::Router router(http::CustomerRoutes());
+  struct Line {
+    const char* method;
+    const char* target;
+  };
+  static constexpr Line kLines[] = {
+      {"GET", "/senderid/v1/numbers?limit=20&startKey=SED20260203153045ABCDEFGHIJKLMNO"},
+      {"PUT", "/senderid/v1/numbers/010-1234-5678/authenticate"},
+      {"GET", "/senderid/v1/nothing/here"},
+  };
+  const Line line = kLines[state.range(0)];
+  for (auto _ : state) {
+    http::RouteMatch m = router.Match(line.method, line.target);
+    benchmark::DoNotOptimize(m);
+  }
+}
+BENCHMARK(BM_Route_Match)->Arg(0)->Arg(1)->Arg(2);
 
 }  // namespace
 

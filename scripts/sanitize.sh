@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers (CI runs this after scripts/test.sh):
-#  - ASan+UBSan: every unit test and every black-box API test against an instrumented server;
-#  - TSan: the unit tests (HTTP server, store group commit, concurrent services).
+#  - ASan+UBSan: every unit and contract test and every black-box API test against an instrumented
+#    server;
+#  - TSan: the unit and contract tests (HTTP server, store group commit, concurrent services, the
+#    store invariants under concurrency).
 # Any sanitizer report fails the run — also one written by a server process at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ cmake --build build-asan -j"$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$reports/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
 echo "== ASan+UBSan unit tests" >&2
-ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit
+ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'unit|contract'
 echo "== ASan+UBSan API tests" >&2
 SENDERID_BIN="$PWD/build-asan/senderid" SENDERID_SLOW=1 /usr/bin/python3 -m pytest -q -n "$jobs" tests/api
 check_reports
@@ -34,9 +36,9 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 echo "== TSan build" >&2
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDERID_WERROR=ON \
   -DSENDERID_SANITIZE=thread -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
-cmake --build build-tsan -j"$jobs" --target senderid_unit_tests
+cmake --build build-tsan -j"$jobs" --target senderid_unit_tests senderid_contract_tests
 echo "== TSan unit tests" >&2
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" \
-  ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L unit
+  ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L 'unit|contract'
 check_reports
 echo "sanitizers: clean" >&2

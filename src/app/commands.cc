@@ -9,7 +9,7 @@
 
 #include "app/duration.h"
 #include "app/sign.h"
-#include "json/codec.h"
+#include "json/operator_codec.h"
 
 namespace senderid {
 namespace {
@@ -65,6 +65,10 @@ void Print(const std::string& json_text) { std::cout << json_text << std::endl; 
 void PrintError(const std::string& message) { std::cerr << "senderid: " << message << std::endl; }
 
 std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli) {
+  if (Status dir = PrepareDataDirectory(cli.store.data_dir); !dir.ok()) {
+    PrintError(dir.error().message);
+    return nullptr;
+  }
   Result<std::unique_ptr<Registry>> r = OpenRegistry(cli.store, cli.registry);
   if (!r.ok()) {
     PrintError(r.error().message);
@@ -96,7 +100,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   // serve
   CLI::App* serve = app.add_subcommand("serve", "Serve the senderid/v1 API");
   AddOption(*serve, "--listen", cli.serve.listen, "LISTEN", "Address and port to listen on");
-  AddOption(*serve, "--public-url", cli.serve.public_url, "PUBLIC_URL",
+  AddOption(app, "--public-url", cli.registry.public_url, "PUBLIC_URL",
             "Public base URL (prefix of document urls)");
   AddOption(*serve, "--io-threads", cli.serve.io_threads, "IO_THREADS", "Network threads")
       ->check(CLI::Range(1, 64));
@@ -109,6 +113,12 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   AddOption(*serve, "--max-document-size", cli.registry.documents.max_size, "MAX_DOCUMENT_SIZE",
             "Largest document upload in bytes (decoded)")
       ->check(CLI::Range(int64_t{1}, int64_t{64} * 1024 * 1024));
+  AddOption(*serve, "--max-documents-per-account", cli.registry.documents.max_per_account,
+            "MAX_DOCUMENTS_PER_ACCOUNT", "Documents one account may keep")
+      ->check(CLI::Range(1, 1'000'000));
+  AddOption(*serve, "--max-body-memory", cli.serve.max_body_memory, "MAX_BODY_MEMORY",
+            "Request-body bytes held at once over all connections (beyond: 503)")
+      ->check(CLI::Range(size_t{64} * 1024, size_t{1} << 40));
   AddOption(*serve, "--voice", cli.registry.voice.provider, "VOICE",
             "Voice provider for ARS calls: outbox (development) or webhook")
       ->check(CLI::IsMember({"outbox", "webhook"}));
@@ -273,14 +283,11 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
         if (!Finish(cli)) return void(cli.exit_code = 2);
         auto r = OpenForCommand(cli);
         if (!r) return void(cli.exit_code = 1);
-        const std::string who = operators[approve].empty() ? LoginName() : operators[approve];
-        Result<ReviewItem> item =
-            approve ? r->reviews->Approve(ids[approve],
-                                          reasons[approve].empty()
-                                              ? std::nullopt
-                                              : std::optional<std::string>(reasons[approve]),
-                                          who)
-                    : r->reviews->Reject(ids[approve], reasons[approve], who);
+        Decision decision;
+        decision.decided_by = operators[approve].empty() ? LoginName() : operators[approve];
+        if (!reasons[approve].empty()) decision.reason = reasons[approve];
+        Result<ReviewItem> item = approve ? r->reviews->Approve(ids[approve], decision)
+                                          : r->reviews->Reject(ids[approve], decision);
         if (!item.ok()) return void(cli.exit_code = Fail(item.error()));
         Print(json::EncodeReviewItem(*item, r->blobs->dir()));
       });

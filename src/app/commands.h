@@ -13,7 +13,7 @@ namespace senderid {
 
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
-  std::string public_url;
+  size_t max_body_memory = 64 * 1024 * 1024;
   int io_threads = 2;
   std::string sweep_interval = "60s";
   bool access_log = true;

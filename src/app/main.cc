@@ -4,12 +4,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <iostream>
 
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
+  // Everything senderid creates — databases, documents, keys, the outbox — is for its own user only.
+  ::umask(077);
   spdlog::set_default_logger(spdlog::stderr_color_mt("senderid"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   CLI::App app{"senderid — sender-number (발신번호) registry, SOLAPI senderid/v1 compatible"};

@@ -8,8 +8,9 @@
 
 #include "app/commands.h"
 #include "app/duration.h"
-#include "http/api.h"
-#include "http/server.h"
+#include "app/instance_lock.h"
+#include "http/pipeline.h"
+#include "http/server/server.h"
 
 namespace senderid {
 namespace {
@@ -25,7 +26,8 @@ bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
   return ec == std::errc() && end == last && first != last;
 }
 
-// Expires lapsed numbers and forgets spent signatures every `interval`, until stopped.
+// Expires lapsed numbers, forgets spent signatures and old call records, and removes stray document
+// blobs, every `interval`, until stopped.
 class Sweeper {
  public:
   Sweeper(Registry& registry, TimeMs interval) : registry_(registry), interval_(interval) {
@@ -52,6 +54,10 @@ class Sweeper {
       if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
       Result<int> calls = registry_.verification->PruneOldTransactions();
       if (!calls.ok()) spdlog::warn("verification pruning failed: {}", calls.error().message);
+      Result<int> strays = registry_.documents->SweepBlobs();
+      if (!strays.ok()) spdlog::warn("document sweep failed: {}", strays.error().message);
+      else if (*strays > 0)
+        spdlog::info("removed {} stray document file(s) of interrupted uploads or deletes", *strays);
       lock.lock();
       if (cv_.wait_for(lock, std::chrono::milliseconds(interval_), [this] { return stop_; })) return;
     }
@@ -78,43 +84,60 @@ int RunServe(const CommandLine& cli) {
     PrintError("--sweep-interval: a duration like 60s or 500ms expected");
     return 2;
   }
-  std::unique_ptr<Registry> registry = OpenForCommand(cli);
-  if (!registry) return 1;
+  // One serve per SQLite store: the lock comes before anything touches the store or its files.
+  Result<std::string> db_path = SqlitePath(cli.store);
+  if (!db_path.ok()) {
+    PrintError(db_path.error().message);
+    return 1;
+  }
+  if (Status dir = PrepareDataDirectory(cli.store.data_dir); !dir.ok()) {
+    PrintError(dir.error().message);
+    return 1;
+  }
+  std::vector<std::string> lock_files = {cli.store.data_dir + "/serve.lock"};
+  if (!cli.store.db_url.empty()) lock_files.push_back(*db_path + ".lock");
+  Result<InstanceLock> lock = InstanceLock::Acquire(lock_files);
+  if (!lock.ok()) {
+    PrintError(lock.error().message);
+    return 1;
+  }
+  Result<std::unique_ptr<Registry>> opened = OpenRegistry(cli.store, cli.registry);
+  if (!opened.ok()) {
+    PrintError(opened.error().message);
+    return 1;
+  }
+  std::unique_ptr<Registry> registry = std::move(opened).value();
 
   options.io_threads = cli.serve.io_threads;
   options.worker_threads = cli.registry.workers;
   options.handle_signals = true;
   options.access_log = cli.serve.access_log;
-  if (Result<int> strays = registry->documents->RemoveStrayFiles(); !strays.ok()) {
-    PrintError(strays.error().message);
-    return 1;
-  } else if (*strays > 0) {
-    spdlog::info("removed {} stray document file(s) of interrupted uploads or deletes", *strays);
-  }
+  options.max_body_memory = cli.serve.max_body_memory;
   http::ApiOptions api_options;
-  api_options.public_url = cli.serve.public_url;
+  api_options.public_url = cli.registry.public_url;
   // The upload body must fit the largest accepted file as base64 (4/3) plus JSON, and at least
   // reach the FileSizeTooLarge check for one byte more (SPEC §10).
   api_options.upload_body_limit = std::max<size_t>(
       1024 * 1024, static_cast<size_t>(cli.registry.documents.max_size) / 3 * 4 + 64 * 1024);
-  http::Api api(api_options,
-                http::ApiServices{*registry->authenticator, *registry->numbers,
-                                  *registry->verification, *registry->documents,
-                                  *registry->papers});
+  http::Pipeline api(api_options,
+                     http::ApiServices{*registry->authenticator, *registry->numbers,
+                                       *registry->verification, *registry->documents,
+                                       *registry->papers});
   http::Server server(options, api);
   if (const std::string error = server.Start(); !error.empty()) {
     PrintError(error);
     return 1;
   }
-  spdlog::info("senderid listening on {}:{} (data {})", options.address, server.port(),
-               cli.store.data_dir);
+  spdlog::info("senderid listening on {}:{} (data {}, at most {} connections)", options.address,
+               server.port(), cli.store.data_dir, server.max_connections());
   {
     Sweeper sweeper(*registry, *sweep);
     server.Run();
   }
-  // Writes queued by requests the drain cut off complete (and post their answers to the stopped
-  // server) before the server goes away: the queue is first-in first-out.
-  (void)registry->store->Write([](StoreWriter&) { return OkStatus(); });
+  // Requests the drain cut off may still wait for the ledger; their answers go nowhere, but the
+  // server's worker pool must outlive them.
+  if (!api.WaitIdle(std::chrono::seconds(10)))
+    spdlog::warn("requests still in the pipeline after the drain");
   spdlog::info("senderid stopped");
   return 0;
 }

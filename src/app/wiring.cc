@@ -1,14 +1,15 @@
 #include "app/wiring.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "store/sqlite/sqlite_store.h"
 #include "voice/outbox/outbox_voice_caller.h"
@@ -17,22 +18,9 @@
 namespace senderid {
 namespace {
 
-Result<std::string> SqlitePath(const StoreConfig& config) {
-  if (config.db_url.empty()) return config.data_dir + "/senderid.db";
-  constexpr std::string_view kSqlite = "sqlite://";
-  if (config.db_url.rfind(kSqlite, 0) == 0) {
-    std::string path = config.db_url.substr(kSqlite.size());
-    if (path.empty()) return Error(ErrorCode::kValidationError, "--db sqlite:///path: path missing");
-    return path;
-  }
-  if (config.db_url.rfind("postgresql://", 0) == 0 || config.db_url.rfind("postgres://", 0) == 0)
-    return Error(ErrorCode::kValidationError,
-                 "the PostgreSQL store is not available yet; use --data DIR or --db sqlite:///path");
-  return Error(ErrorCode::kValidationError, "--db must be sqlite:///path or postgresql://…");
-}
-
 Result<std::unique_ptr<VoiceCaller>> MakeVoiceCaller(const VoiceConfig& voice,
-                                                     const std::string& data_dir, int workers) {
+                                                     const std::string& data_dir, int workers,
+                                                     const Crypto& crypto) {
   if (voice.provider == "outbox")
     return std::unique_ptr<VoiceCaller>(
         std::make_unique<OutboxVoiceCaller>(data_dir + "/voice-outbox.jsonl"));
@@ -53,20 +41,48 @@ Result<std::unique_ptr<VoiceCaller>> MakeVoiceCaller(const VoiceConfig& voice,
   // Calls block a worker for up to the timeout: however many workers there are, a dead gateway
   // may hold at most a quarter of them (and never more than 4).
   options.max_in_flight = std::clamp(workers / 4, 1, 4);
-  return std::unique_ptr<VoiceCaller>(std::make_unique<WebhookVoiceCaller>(options));
+  return std::unique_ptr<VoiceCaller>(std::make_unique<WebhookVoiceCaller>(options, crypto));
 }
 
 }  // namespace
 
+Status PrepareDataDirectory(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) == 0) return OkStatus();
+  if (errno != EEXIST) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      return Error(ErrorCode::kServiceUnavailable,
+                   "cannot create data directory " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);
+    return OkStatus();
+  }
+  struct stat st{};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Error(ErrorCode::kServiceUnavailable, "data directory " + dir + " is not a directory");
+  if ((st.st_mode & 077) != 0)
+    spdlog::warn("data directory {} has permissions {:o}: other users may read the store and the "
+                 "master key; chmod 700 it",
+                 dir, st.st_mode & 0777);
+  return OkStatus();
+}
+
+Result<std::string> SqlitePath(const StoreConfig& config) {
+  if (config.db_url.empty()) return config.data_dir + "/senderid.db";
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (config.db_url.rfind(kSqlite, 0) == 0) {
+    std::string path = config.db_url.substr(kSqlite.size());
+    if (path.empty()) return Error(ErrorCode::kValidationError, "--db sqlite:///path: path missing");
+    return path;
+  }
+  if (config.db_url.rfind("postgresql://", 0) == 0 || config.db_url.rfind("postgres://", 0) == 0)
+    return Error(ErrorCode::kValidationError,
+                 "the PostgreSQL store is not available yet; use --data DIR or --db sqlite:///path");
+  return Error(ErrorCode::kValidationError, "--db must be sqlite:///path or postgresql://…");
+}
+
 Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
                                                const RegistryConfig& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(store_config.data_dir, ec);
-  if (ec)
-    return Error(ErrorCode::kServiceUnavailable,
-                 "cannot create data directory " + store_config.data_dir + ": " + ec.message());
-  ::chmod(store_config.data_dir.c_str(), 0700);
-
   auto r = std::make_unique<Registry>();
   const std::string key_file = store_config.master_key_file.empty()
                                    ? store_config.data_dir + "/master.key"
@@ -75,29 +91,39 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   SID_ASSIGN_OR_RETURN(std::string master_key,
                        LoadMasterKey(key_file, store_config.master_key_file.empty()));
   r->crypto = std::make_unique<DefaultCrypto>(master_key);
+  std::string public_url = config.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  r->events = std::make_unique<json::JsonEventEncoder>(public_url);
+  r->lifecycle = std::make_unique<Lifecycle>(r->random, *r->events, config.registry);
 
   SID_ASSIGN_OR_RETURN(std::string path, SqlitePath(store_config));
   sqlite::SqliteOptions options;
   options.path = path;
   options.synchronous_full = store_config.synchronous_full;
+  const Crypto& crypto = *r->crypto;
+  options.legacy_signature_digest = [&crypto](std::string_view signature) {
+    return Authenticator::SignatureDigest(crypto, signature);
+  };
   SID_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store, sqlite::SqliteStore::Open(options));
+  r->ledger = store.get();
   r->store = std::move(store);
 
-  r->authenticator =
-      std::make_unique<Authenticator>(*r->store, *r->crypto, r->clock, config.auth);
-  r->numbers = std::make_unique<NumbersService>(*r->store, r->clock, r->random, config.registry);
+  r->authenticator = std::make_unique<Authenticator>(*r->store, *r->ledger, *r->crypto, r->clock,
+                                                     config.auth);
+  r->numbers = std::make_unique<NumbersService>(*r->store, r->clock, r->random, *r->lifecycle,
+                                                config.numbers);
   r->accounts = std::make_unique<AccountsService>(*r->store, *r->crypto, r->clock, r->random,
                                                   config.registry.default_limit);
-  SID_ASSIGN_OR_RETURN(r->voice,
-                       MakeVoiceCaller(config.voice, store_config.data_dir, config.workers));
+  SID_ASSIGN_OR_RETURN(r->voice, MakeVoiceCaller(config.voice, store_config.data_dir,
+                                                 config.workers, *r->crypto));
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
-                                                          r->random, *r->voice, config.registry,
+                                                          r->random, *r->voice, *r->lifecycle,
                                                           config.verification);
   SID_ASSIGN_OR_RETURN(r->blobs, FileBlobStore::Open(store_config.data_dir + "/documents"));
   r->documents = std::make_unique<DocumentsService>(*r->store, *r->blobs, r->clock, r->random,
-                                                    config.documents);
-  r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random);
-  r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, config.registry);
+                                                    *r->lifecycle, config.documents);
+  r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random, *r->lifecycle);
+  r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, *r->lifecycle);
   return r;
 }
 

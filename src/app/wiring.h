@@ -6,16 +6,19 @@
 #include <string>
 
 #include "app/system_clock.h"
+#include "blob/file_blob_store.h"
+#include "core/lifecycle/lifecycle.h"
+#include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
 #include "core/services/accounts_service.h"
-#include "blob/file_blob_store.h"
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
+#include "core/services/numbers_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/reviews_service.h"
-#include "core/services/numbers_service.h"
 #include "core/services/verification_service.h"
 #include "crypto/default_crypto.h"
+#include "json/event_codec.h"
 
 namespace senderid {
 
@@ -35,19 +38,25 @@ struct VoiceConfig {
 
 struct RegistryConfig {
   RegistryOptions registry;
+  NumbersOptions numbers;
   DocumentOptions documents;
   AuthOptions auth;
   VerificationOptions verification;
   VoiceConfig voice;
+  std::string public_url;  // prefix of document urls (in answers and events)
   int workers = 16;  // request worker threads (the webhook provider sizes its call cap by them)
 };
 
-// Everything a command needs, built once per process.
+// Everything a command needs, built once per process. Members are declared in dependency order
+// (destroyed in reverse).
 struct Registry {
   SystemClock clock;
   SystemRandom random;
   std::unique_ptr<DefaultCrypto> crypto;
+  std::unique_ptr<json::JsonEventEncoder> events;
+  std::unique_ptr<Lifecycle> lifecycle;
   std::unique_ptr<Store> store;
+  SignatureLedger* ledger = nullptr;  // the store's
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<NumbersService> numbers;
   std::unique_ptr<AccountsService> accounts;
@@ -59,8 +68,15 @@ struct Registry {
   std::unique_ptr<ReviewsService> reviews;
 };
 
-// Creates the data directory when missing, the master key on first use, opens the store and builds
-// the services.
+// Where the SQLite store of `config` lives (its --db, or <data_dir>/senderid.db).
+Result<std::string> SqlitePath(const StoreConfig& config);
+
+// Creates the data directory when missing (mode 0700); an existing one is the operator's and keeps
+// its mode, with a warning when others may read it (it holds the store and, by default, the key).
+Status PrepareDataDirectory(const std::string& dir);
+
+// Creates the master key on first use, opens the store and builds the services. The data directory
+// must exist (PrepareDataDirectory).
 Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store, const RegistryConfig& config);
 
 }  // namespace senderid

@@ -1,6 +1,7 @@
 #pragma once
 // The registry's records (SPEC §3) as plain values. No behaviour beyond naming; the rules that change
-// them live in the services, their storage in the Store adapters, their wire form in json/.
+// them live in core/lifecycle and the services, their storage behind core/ports, their wire form in
+// json/.
 
 #include <cstdint>
 #include <optional>
@@ -41,11 +42,12 @@ struct Account {
 
 enum Scope : unsigned { kScopeRead = 1u, kScopeWrite = 2u };
 
-struct ApiKey {
+// An API key row as stored: the secret is sealed (Crypto::Seal) and opened by the authenticator.
+struct StoredApiKey {
   std::string api_key;
   std::string account_id;
-  std::string secret;  // plaintext, only ever in memory; stored sealed
-  unsigned scopes = kScopeRead | kScopeWrite;
+  std::string sealed_secret;
+  unsigned scopes = 0;
   ActiveState state = ActiveState::kActive;
   TimeMs date_created = 0;
 };

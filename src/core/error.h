@@ -1,7 +1,12 @@
 #pragma once
 // Error values of the domain core. Every fallible core operation returns Result<T>; nothing in the
-// core throws. The codes are the SPEC §9 vocabulary; the HTTP adapter maps each to a status and a wire
-// name in exactly one table (http/error_table.cc).
+// core throws. The codes are the domain's vocabulary (SPEC §9 where SPEC names one); transport
+// errors (unknown route, wrong method, oversized request) belong to http/, which also maps each code
+// below to a status and a wire name in exactly one place (http/error_answer.cc).
+//
+// Retry guidance (after absl::Status): kServiceUnavailable — retrying later may succeed (the store
+// is unreachable, full or busy); kTooMany* — retry after `retry_after_seconds`; everything else is
+// final for the request as sent.
 
 #include <cstdint>
 #include <optional>
@@ -13,43 +18,49 @@
 namespace senderid {
 
 enum class ErrorCode {
+  // The request as sent is wrong.
   kValidationError,
   kInvalidPhoneNumber,
   kInvalidSenderId,
   kInvalidDocumentId,
-  kLimitExceeded,
   kInvalidFileType,
+  kFileSizeTooLarge,
+  kLimitExceeded,
   kInvalidMFAData,
+  // Authentication (SPEC §2).
   kInvalidAPIKey,
   kSignatureDoesNotMatch,
   kRequestTimeTooSkewed,
   kDuplicatedSignature,
   kForbidden,
-  kMFARequired,
+  // ARS step 2 (SPEC §5). The step-1 challenge is a value (MfaChallenge), not an error.
   kInvalidMFAToken,
   kMFATransactionExpired,
-  kResourceNotFound,
-  kMethodNotAllowed,
+  kMFAAttemptsExceeded,
+  // The state does not allow it.
   kAlreadyRegistered,
   kAlreadyApproved,
   kAlreadyRequested,
+  kAlreadyDecided,
   kDuplicatedSenderId,
   kFailedToUpdate,
   kFailedToDelete,
   kDocumentInUse,
-  kFileSizeTooLarge,
-  kPayloadTooLarge,
-  kMFAAttemptsExceeded,
+  // Rate limits (carry retry_after_seconds).
   kTooManyVerificationCalls,
-  kInternalError,
+  kTooManyRequests,
+  // An operator named an account, key or request that does not exist.
+  kNotFound,
+  // A store write met a row with the same key (an adapter's unique constraint).
+  kAlreadyExists,
+  // The outside world failed.
   kVoiceCallFailed,
   kServiceUnavailable,
-  // Operator-side (CLI) only; never produced on an API path.
-  kNotFound,
-  kConflict,
+  kInternalError,
 };
 
-// What an MFA error tells the client (SPEC §5). Only the fields that apply are set.
+// What an MFA answer tells the client (SPEC §5): the step-1 challenge, and the details of a wrong
+// code. Only the fields that apply are set.
 struct MfaDetails {
   std::vector<std::string> auth_types;  // set when no x-mfa-data was sent
   std::string auth_type;
@@ -63,7 +74,7 @@ struct Error {
   ErrorCode code;
   std::string message;
   std::optional<int64_t> retry_after_seconds;
-  std::optional<MfaDetails> mfa;
+  std::optional<MfaDetails> mfa;  // kInvalidMFAToken: attempts left
 
   Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
   Error& WithRetryAfter(int64_t seconds) & {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/catalogue.h"
 #include "core/error.h"
 
 namespace senderid {
@@ -150,7 +151,7 @@ Result<std::string> ValidatePhoneNumber(std::string_view input, bool special_all
       return *std::move(digits);
     }
   }
-  return Error(ErrorCode::kInvalidPhoneNumber, "전화번호가 유효하지 않습니다.");
+  return Error(ErrorCode::kInvalidPhoneNumber, std::string(text::message::kInvalidPhoneNumber));
 }
 
 }  // namespace senderid

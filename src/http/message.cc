@@ -19,4 +19,11 @@ const std::string* Request::FindHeader(std::string_view name) const {
   return nullptr;
 }
 
+size_t Request::CountHeader(std::string_view name) const {
+  size_t n = 0;
+  for (const Header& h : headers)
+    if (EqualsIgnoreCase(h.name, name)) ++n;
+  return n;
+}
+
 }  // namespace senderid::http

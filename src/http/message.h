@@ -23,6 +23,8 @@ struct Request {
 
   // The first header called `name` (case-insensitive), or nullptr.
   const std::string* FindHeader(std::string_view name) const;
+  // How many headers are called `name` (case-insensitive).
+  size_t CountHeader(std::string_view name) const;
 };
 
 struct Response {

@@ -1,7 +1,5 @@
 #include "http/router.h"
 
-#include <array>
-
 namespace senderid::http {
 namespace {
 
@@ -12,55 +10,33 @@ int HexValue(char c) {
   return -1;
 }
 
+// "/a/b" → {"a", "b"}; "/" → {""}; "" → {} (not a path).
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
-  size_t start = 1;  // path begins with '/'
-  while (start <= path.size()) {
+  if (path.empty() || path.front() != '/') return out;
+  size_t start = 1;
+  for (;;) {
     const size_t slash = path.find('/', start);
     const size_t end = slash == std::string_view::npos ? path.size() : slash;
     out.push_back(path.substr(start, end - start));
-    if (slash == std::string_view::npos) break;
+    if (slash == std::string_view::npos) return out;
     start = slash + 1;
   }
-  return out;
 }
 
-// One row per (path pattern, method). "{}" stands for the parameter segment.
-struct RouteRow {
-  std::array<std::string_view, 5> pattern;  // segments after /senderid/v1, "" = end
-  std::string_view method;
-  RouteId id;
-  Scope scope;
-};
+bool IsParam(std::string_view segment) {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
 
-constexpr RouteRow kRoutes[] = {
-    {{"numbers"}, "POST", RouteId::kCreateNumber, kScopeWrite},
-    {{"numbers"}, "GET", RouteId::kListNumbers, kScopeRead},
-    {{"numbers", "active"}, "GET", RouteId::kActiveNumbers, kScopeRead},
-    {{"numbers", "{}"}, "PUT", RouteId::kUpdateNumber, kScopeWrite},
-    {{"numbers", "{}"}, "DELETE", RouteId::kDeleteNumber, kScopeWrite},
-    {{"numbers", "{}", "authenticate"}, "PUT", RouteId::kAuthenticateNumber, kScopeWrite},
-    {{"papers", "approval", "{}"}, "POST", RouteId::kSubmitEvidence, kScopeWrite},
-    {{"papers", "limitation"}, "POST", RouteId::kRequestLimit, kScopeWrite},
-    {{"papers", "duplicate", "{}"}, "POST", RouteId::kRequestUnlock, kScopeWrite},
-    {{"documents"}, "POST", RouteId::kUploadDocument, kScopeWrite},
-    {{"documents"}, "GET", RouteId::kListDocuments, kScopeRead},
-    {{"documents"}, "DELETE", RouteId::kDeleteDocuments, kScopeWrite},
-    {{"documents", "{}"}, "GET", RouteId::kGetDocument, kScopeRead},
-    {{"documents", "{}", "file"}, "GET", RouteId::kDocumentFile, kScopeRead},
-};
-
-// Whether `segments` fit `pattern` ("{}" matches any non-empty segment).
-bool Matches(const RouteRow& row, const std::vector<std::string_view>& segments,
-             std::string_view& param) {
-  size_t n = 0;
-  while (n < row.pattern.size() && !row.pattern[n].empty()) ++n;
-  if (segments.size() != n) return false;
-  for (size_t i = 0; i < n; ++i) {
-    if (row.pattern[i] == "{}") {
+// Whether `segments` fit the template `pattern`; `param` gets the raw parameter segment.
+bool Fits(const std::vector<std::string_view>& pattern,
+          const std::vector<std::string_view>& segments, std::string_view& param) {
+  if (pattern.size() != segments.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
       if (segments[i].empty()) return false;
       param = segments[i];
-    } else if (row.pattern[i] != segments[i]) {
+    } else if (pattern[i] != segments[i]) {
       return false;
     }
   }
@@ -68,6 +44,26 @@ bool Matches(const RouteRow& row, const std::vector<std::string_view>& segments,
 }
 
 }  // namespace
+
+Router::Router(std::span<const Route> table) {
+  for (const Route& route : table) table_.push_back(Compiled{&route, Segments(route.path)});
+}
+
+// Whether another route has `value` as a literal where `pattern` has its parameter, after the same
+// leading segments.
+bool Router::Reserved(const std::vector<std::string_view>& pattern, std::string_view value) const {
+  for (const Compiled& other : table_) {
+    const std::vector<std::string_view>& o = other.segments;
+    for (size_t i = 0; i < pattern.size() && i < o.size(); ++i) {
+      if (IsParam(pattern[i])) {
+        if (!IsParam(o[i]) && o[i] == value) return true;
+        break;
+      }
+      if (pattern[i] != o[i]) break;
+    }
+  }
+  return false;
+}
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string& out) {
   out.clear();
@@ -107,38 +103,28 @@ bool ParseQuery(std::string_view query, std::vector<std::pair<std::string, std::
   return true;
 }
 
-RouteMatch Route(std::string_view method, std::string_view target) {
+RouteMatch Router::Match(std::string_view method, std::string_view target) const {
   RouteMatch m;
   const size_t q = target.find('?');
-  const std::string_view path = target.substr(0, q);
-  if (q != std::string_view::npos) m.query = target.substr(q + 1);
-
-  if (path == "/healthz") {
-    m.authenticated = false;
-    m.id = RouteId::kHealthz;
-    m.outcome = method == "GET" ? RouteOutcome::kFound : RouteOutcome::kMethodNotAllowed;
-    return m;
-  }
-  constexpr std::string_view kPrefix = "/senderid/v1/";
-  if (path.substr(0, kPrefix.size()) != kPrefix) return m;
-  const std::vector<std::string_view> segments = Segments(path.substr(kPrefix.size() - 1));
-  if (segments.size() > 5) return m;
+  if (q != std::string_view::npos) m.query = std::string(target.substr(q + 1));
+  const std::vector<std::string_view> segments = Segments(target.substr(0, q));
+  if (segments.empty() || segments.size() > 8) return m;
 
   bool path_known = false;
-  for (const RouteRow& row : kRoutes) {
-    std::string_view param;
-    if (!Matches(row, segments, param)) continue;
-    path_known = true;
-    if (row.method != method) continue;
-    if (!param.empty() && !PercentDecode(param, false, m.param)) return m;  // 404
-    // "active" is reserved under /numbers, however it is spelled (%61ctive).
-    if (segments[0] == "numbers" && m.param == "active") {
-      m.param.clear();
-      continue;
+  for (const Compiled& c : table_) {
+    std::string_view raw;
+    if (!Fits(c.segments, segments, raw)) continue;
+    std::string param;
+    if (!raw.empty() && !PercentDecode(raw, false, param)) {  // a malformed escape: unknown path
+      m.outcome = RouteOutcome::kNotFound;
+      return m;
     }
+    path_known = true;  // also when reserved: the decoded path is another route's (405, not 404)
+    if (!raw.empty() && Reserved(c.segments, param)) continue;
+    if (c.route->method != method) continue;
     m.outcome = RouteOutcome::kFound;
-    m.id = row.id;
-    m.scope = row.scope;
+    m.route = c.route;
+    m.param = std::move(param);
     return m;
   }
   m.outcome = path_known ? RouteOutcome::kMethodNotAllowed : RouteOutcome::kNotFound;

@@ -167,7 +167,10 @@ class Outbox:
         return self.for_transaction(transaction_id)["token"]
 
 
-def check_voice_call(call, number, transaction_id, code_length=4, near=None):
+DEFAULT_CODE_LENGTH = 6     # SPEC §5: 6 digits unless --code-length says otherwise
+
+
+def check_voice_call(call, number, transaction_id, code_length=DEFAULT_CODE_LENGTH, near=None):
     """One call as the voice provider sees it (SPEC §5.1)."""
     assert isinstance(call, dict) and set(call) == VOICE_CALL_KEYS, f"voice call keys: {call!r}"
     assert call["to"] == number, call
@@ -182,7 +185,8 @@ def check_voice_call(call, number, transaction_id, code_length=4, near=None):
     return code
 
 
-def request_call(acct, number, outbox=None, code_length=4, header=None, **check_kw):
+def request_call(acct, number, outbox=None, code_length=DEFAULT_CODE_LENGTH, header=None,
+                 **check_kw):
     """Step 1 that must succeed; returns (mfa, code) with the code read from the outbox.
 
     With several tests sharing a server, `outbox.count()` may move concurrently only across xdist
@@ -198,7 +202,7 @@ def request_call(acct, number, outbox=None, code_length=4, header=None, **check_
     return mfa, code
 
 
-def verify(acct, number, outbox, code_length=4):
+def verify(acct, number, outbox, code_length=DEFAULT_CODE_LENGTH):
     """The whole ARS flow, which must succeed; returns the 200's AccountDoc (parsed)."""
     mfa, code = request_call(acct, number, outbox, code_length=code_length)
     r = step2(acct, number, mfa["transactionId"], code)

@@ -523,14 +523,19 @@ def cli(*args, env=None):
 
 
 class Server:
-    """One `senderid serve` process on 127.0.0.1:<free port> over `data_dir`."""
+    """One `senderid serve` process on 127.0.0.1:<free port> over `data_dir`.
+
+    `prefix` is put before the binary on the command line, e.g. `["prlimit", "--nofile=128:128"]`
+    (it must exec the binary, so that the process id is the server's). Everything the server writes
+    to stdout and stderr goes to `log_path` (`log_text()` reads it whole)."""
 
     _counter = 0
 
-    def __init__(self, data_dir, args=(), env=None):
+    def __init__(self, data_dir, args=(), env=None, prefix=()):
         self.data_dir = str(data_dir)
         self.args = list(args)
         self.env = env
+        self.prefix = list(prefix)
         self.proc = None
         self.port = None
         Server._counter += 1
@@ -541,10 +546,13 @@ class Server:
     def start(self, port=None, wait=True):
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self._close_log()
-        Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        # 0700 like a careful operator's (serve only warns about an existing directory that is more
+        # open); an existing directory is left as it is.
+        Path(self.data_dir).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.data_dir).mkdir(mode=0o700, exist_ok=True)
         self.port = port or free_port()
-        cmd = [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", self.data_dir,
-               *self.args]
+        cmd = [*self.prefix, BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data",
+               self.data_dir, *self.args]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("SENDERID_")}
         full_env.update(self.env or {})
         self._log = open(self.log_path, "ab")
@@ -555,6 +563,13 @@ class Server:
         if wait:
             self.wait_ready()
         return self
+
+    def log_text(self):
+        """Everything the server processes of this object wrote (stdout and stderr), as text."""
+        try:
+            return self.log_path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
     def log_tail(self, n=4000):
         try:
@@ -749,9 +764,9 @@ def server_factory(binary, scratch_base):
     """Makes servers private to one test; all are stopped (SIGKILL if need be) at teardown."""
     made = []
 
-    def make(args=(), start=True, data_dir=None, env=None):
+    def make(args=(), start=True, data_dir=None, env=None, prefix=()):
         d = data_dir or (_mkdir(scratch_base, "srv-") / "data")
-        s = Server(d, args=args, env=env)
+        s = Server(d, args=args, env=env, prefix=prefix)
         made.append(s)
         if start:
             s.start()

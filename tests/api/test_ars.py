@@ -78,7 +78,7 @@ def test_step1_answer_and_outbox_line(account, outbox):
     mfa = check_step1(step1(account, number), before=before)
     assert outbox.count() == n0 + 1, "step 1 places exactly one call"
     last = outbox.entries()[-1]
-    check_voice_call(last, number, mfa["transactionId"], code_length=4, near=before)
+    check_voice_call(last, number, mfa["transactionId"], code_length=6, near=before)
     # Step 1 changes nothing on the entry.
     assert entry_of(account, number) == entry_before
 
@@ -410,6 +410,31 @@ def test_read_only_key_is_forbidden(server, account, outbox):
 
 # ---------------------------------------------------------------------------------------------------
 # Options: code length, attempts, lifetimes
+
+def test_default_code_is_6_digits(server_factory):
+    """SPEC §5: a default server's codes are 6 digits (the NIST SP 800-63B minimum)."""
+    srv = server_factory(args=["--call-spacing", "1ms"])
+    acct = srv.new_account()
+    box = Outbox(srv)
+    number = registered(acct)
+    codes = set()
+    for _ in range(3):
+        mfa, code = request_call(acct, number, box, code_length=6, spacing=0.001)
+        codes.add(code)
+    assert_ok(step2(acct, number, mfa["transactionId"], code))
+    for call in box.entries():
+        assert len(call["token"]) == 6 and call["token"].isdigit(), call
+
+
+def test_code_length_4_still_configurable(server_factory):
+    srv = server_factory(args=["--code-length", "4"])
+    acct = srv.new_account()
+    box = Outbox(srv)
+    number = registered(acct)
+    mfa, code = request_call(acct, number, box, code_length=4)
+    assert_token_refused(step2(acct, number, mfa["transactionId"], wrong_code(code)), 4)
+    assert_ok(step2(acct, number, mfa["transactionId"], code))
+
 
 def test_code_length_and_attempts_options(server_factory):
     srv = server_factory(args=["--code-length", "6", "--mfa-attempts", "2", "--call-spacing", "2s"])

@@ -1,7 +1,8 @@
 """Crash safety of document uploads (SPEC §4 #10: "bytes are stored durably before the 200 is sent"):
 several clients upload ~700 KB documents while the server is killed with SIGKILL; after a restart on
 the same data directory every acknowledged upload is intact, no document row lacks its file and no
-file lacks its row. Checked only through the API and the filesystem."""
+file lacks its row (but young strays of the crash, which the start-up sweep keeps for its grace
+period). Checked only through the API and the filesystem."""
 
 import http.client
 import os
@@ -10,8 +11,9 @@ import threading
 import time
 
 from conftest import REQUEST_TIMEOUT, assert_ok
-from documents_support import (b64, check_document, documents_dir, download, get_document,
-                               list_all_documents, pdf_bytes, sha256, upload_raw)
+from documents_support import (assert_no_stray_files, b64, check_document, documents_dir,
+                               download, get_document, list_all_documents, pdf_bytes, sha256,
+                               upload_raw)
 
 THREADS = 8
 ROUNDS = 2
@@ -67,13 +69,9 @@ def _check_consistent(server, accounts, acked):
             assert d["name"] not in listed_names
             listed_names.add(d["name"])
 
-    files = set(os.listdir(documents_dir(server)))
-    temps = {f for f in files if f.startswith(".tmp-")}
-    assert not temps, f"temporary upload files left after restart: {sorted(temps)[:5]}"
-    orphans = files - listed_names
-    assert not orphans, f"files without a document after restart: {sorted(orphans)[:5]}"
-    missing = listed_names - files
-    assert not missing, f"documents without a file: {sorted(missing)[:5]}"
+    # Every listed document has its file; young strays of the crash may outlive the restart (the
+    # start-up sweep's grace period, issue 11), older ones may not.
+    assert_no_stray_files(documents_dir(server), listed_names)
 
 
 def test_sigkill_during_uploads(server_factory):

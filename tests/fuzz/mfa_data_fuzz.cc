@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "json/codec.h"
+#include "json/customer_codec.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -18,12 +18,15 @@ struct VoiceCall {
   TimeMs created_at = 0;
 };
 
+// How a call attempt ended. Only kRefused (the provider said no, or could not be reached) is known
+// not to have dialled; a timeout may have, so it costs a call against every cap (SPEC §5.1).
+enum class CallOutcome { kPlaced, kRefused, kTimedOut };
+
 class VoiceCaller {
  public:
   virtual ~VoiceCaller() = default;
-  // Returns once the provider accepted the call; kVoiceCallFailed when it did not (refused,
-  // non-2xx, timeout).
-  virtual Status Place(const VoiceCall& call) = 0;
+  // Returns once the provider accepted the call, refused it, or did not answer in time.
+  virtual CallOutcome Place(const VoiceCall& call) = 0;
 };
 
 }  // namespace senderid

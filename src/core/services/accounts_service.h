@@ -11,16 +11,9 @@
 #include "core/ports/crypto.h"
 #include "core/ports/random.h"
 #include "core/ports/store.h"
+#include "core/values.h"
 
 namespace senderid {
-
-struct Credentials {
-  std::string account_id;
-  std::string api_key;
-  std::string api_secret;  // shown once, stored only sealed
-  unsigned scopes = 0;
-  int limit = 0;
-};
 
 class AccountsService {
  public:
@@ -33,13 +26,14 @@ class AccountsService {
   Result<Credentials> CreateKey(std::string_view account_id, unsigned scopes);
   // kNotFound for an unknown key. Revoking is final.
   Status RevokeKey(std::string_view api_key);
+  // kNotFound for an unknown account.
   Result<Account> SetAccountState(std::string_view account_id, ActiveState state);
   // Lets one account register one special service number (SPEC §6, §10). kValidationError when the
   // number is not a special service number (ordinary numbers need no override). Returns the digits.
   Result<std::string> AllowSpecialNumber(std::string_view account_id, std::string_view phone_number);
 
  private:
-  Result<Credentials> InsertKey(StoreWriter& w, const std::string& account_id, unsigned scopes,
+  Result<Credentials> InsertKey(WriteTx& tx, const std::string& account_id, unsigned scopes,
                                 TimeMs now);
 
   Store& store_;

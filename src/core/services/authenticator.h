@@ -3,7 +3,6 @@
 // replay protection and scopes. Thread-safe.
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,7 +10,9 @@
 #include "core/error.h"
 #include "core/ports/clock.h"
 #include "core/ports/crypto.h"
+#include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
+#include "core/values.h"
 
 namespace senderid {
 
@@ -22,44 +23,44 @@ struct AuthOptions {
   bool accept_kst_z = true;
 };
 
-struct AuthContext {
-  Account account;
-  std::string api_key;
-  unsigned scopes = 0;
-};
-
 class Authenticator {
  public:
-  Authenticator(Store& store, const Crypto& crypto, const Clock& clock, AuthOptions options);
+  using Done = std::function<void(Result<AuthContext>)>;
+
+  Authenticator(Store& store, SignatureLedger& ledger, const Crypto& crypto, const Clock& clock,
+                AuthOptions options);
 
   // Checks, in SPEC order: header shape → key → date window → signature → replay → account and key
-  // active, scope. The signature is spent only once it verified, and stays spent even when the answer
-  // is Forbidden. `header` is nullptr when the request had none.
-  Result<AuthContext> Authenticate(const std::string* header, Scope required_scope);
-  // The same, waiting only for the read of the key (a few microseconds), not for the commit:
-  // `done` runs once the signature is durably spent (on a store thread: keep it short), or at once
-  // when the request fails before that.
-  void AuthenticateAsync(const std::string* header, Scope required_scope,
-                         std::function<void(Result<AuthContext>)> done);
+  // active, scope. The signature is spent only once it verified, and stays spent even when the
+  // answer is Forbidden. `header` is nullptr when the request had none. The lookups and the HMAC
+  // run on the caller's thread; `done` runs once the signature is durably spent (on a ledger thread:
+  // keep it short), or at once on the caller's thread when the request fails before that.
+  void Authenticate(const std::string* header, Scope required_scope, Done done);
+  // The same, waiting for the answer (CLI, tests).
+  Result<AuthContext> AuthenticateAndWait(const std::string* header, Scope required_scope);
 
   // Forgets spent signatures that can no longer be replayed; returns how many.
   Result<int> PruneSpentSignatures();
 
   // The associated data that binds a key's sealed secret to its row.
   static std::string SecretBinding(std::string_view api_key);
+  // What the ledger keeps of a spent signature: a keyed hash of its lowercase hex, so that the store
+  // holds no signature (SPEC §2: a replay is the same value, hex compared case-insensitively).
+  static std::string SignatureDigest(const Crypto& crypto, std::string_view signature);
 
  private:
   // A request whose key, date window and signature checked out, with what recording needs.
   struct Verified {
     StoredApiKey key;
     std::optional<Account> account;
-    std::string signature;
+    std::string digest;
     TimeMs keep_until = 0;
   };
-  // Header shape → key → date window → signature (SPEC §2 order), without touching the replay store.
+  // Header shape → key → date window → signature (SPEC §2 order), without touching the ledger.
   Result<Verified> Verify(const std::string* header);
 
   Store& store_;
+  SignatureLedger& ledger_;
   const Crypto& crypto_;
   const Clock& clock_;
   AuthOptions options_;

@@ -1,22 +1,27 @@
-// Tests for SPEC §2 request authentication, against the real SqliteStore (in a temporary directory),
-// the real DefaultCrypto and a FakeClock. Accounts and keys are made with AccountsService, exactly as
-// the CLI makes them.
+// Tests for SPEC §2 request authentication, on the in-memory store (also the signature ledger), the
+// real DefaultCrypto and a FakeClock. Accounts and keys are made with AccountsService, exactly as
+// the CLI makes them. That spent signatures survive a restart of a durable store is the store
+// contract suite's to show (tests/contract); here a "restart" is a new Authenticator and Crypto
+// over the same ledger.
 
 #include "core/services/authenticator.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
-#include "tests/unit/testing.h"
 #include "core/hex.h"
+#include "core/ports/signature_ledger.h"
 #include "core/time.h"
 #include "crypto/default_crypto.h"
+#include "tests/unit/core_testing.h"
 
 namespace senderid {
 namespace {
@@ -70,10 +75,9 @@ std::string Upper(std::string s) {
   return s;
 }
 
-class AuthenticatorTest : public test::RegistryFixture {
+class AuthenticatorTest : public test::MemoryRegistryFixture {
  protected:
   void SetUp() override {
-    RegistryFixture::SetUp();
     creds_ = NewAccount();
     ASSERT_FALSE(creds_.api_key.empty());
   }
@@ -81,7 +85,7 @@ class AuthenticatorTest : public test::RegistryFixture {
   Authenticator Auth(bool accept_kst_z = true) {
     AuthOptions options;
     options.accept_kst_z = accept_kst_z;
-    return Authenticator(store(), crypto_, clock_, options);
+    return MemoryRegistry::Auth(options);
   }
 
   // A correctly signed SHA-256 header for the fixture's key, dated `date`, with `salt`.
@@ -94,7 +98,7 @@ class AuthenticatorTest : public test::RegistryFixture {
   // The error code of authenticating `header`, or nullopt when accepted.
   std::optional<ErrorCode> Check(const std::string& header, Scope scope = kScopeWrite,
                                  bool accept_kst_z = true) {
-    Result<AuthContext> r = Auth(accept_kst_z).Authenticate(&header, scope);
+    Result<AuthContext> r = Auth(accept_kst_z).AuthenticateAndWait(&header, scope);
     if (r.ok()) return std::nullopt;
     return r.error().code;
   }
@@ -106,7 +110,7 @@ const std::optional<ErrorCode> kAccepted = std::nullopt;
 
 TEST_F(AuthenticatorTest, AcceptsAndReturnsTheAccount) {
   const std::string h = SignedNow();
-  Result<AuthContext> r = Auth().Authenticate(&h, kScopeWrite);
+  Result<AuthContext> r = Auth().AuthenticateAndWait(&h, kScopeWrite);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->account.account_id, creds_.account_id);
   EXPECT_EQ(r->api_key, creds_.api_key);
@@ -137,8 +141,8 @@ TEST_F(AuthenticatorTest, AcceptedDateStylesAndAlgorithms) {
     clock_.Advance(kSecond);  // a fresh date each time: no two cases share a signature
     const std::string date = DateText(clock_.Now(), c.offset_minutes, c.style);
     const std::string salt = std::string(kSalt) + std::to_string(n++);
-    const std::string h =
-        Header(c.method, creds_.api_key, date, salt, Sign(c.algorithm, creds_.api_secret, date, salt));
+    const std::string h = Header(c.method, creds_.api_key, date, salt,
+                                 Sign(c.algorithm, creds_.api_secret, date, salt));
     EXPECT_EQ(Check(h), kAccepted) << c.why << ": " << h;
   }
 }
@@ -219,7 +223,7 @@ TEST_F(AuthenticatorTest, SignatureCoversTheDateTextAsSent) {
 }
 
 TEST_F(AuthenticatorTest, KeyProblemsAreInvalidAPIKey) {
-  EXPECT_EQ(Auth().Authenticate(nullptr, kScopeRead).error().code, ErrorCode::kInvalidAPIKey)
+  EXPECT_EQ(Auth().AuthenticateAndWait(nullptr, kScopeRead).error().code, ErrorCode::kInvalidAPIKey)
       << "no header";
   const std::string date = DateText(clock_.Now(), 0, Style::kMillisZ);
   EXPECT_EQ(Check(Header("HMAC-SHA256", "NCSUNKNOWNKEY000", date, kSalt,
@@ -295,19 +299,29 @@ TEST_F(AuthenticatorTest, SkewedRequestDoesNotBurnTheSignature) {
 TEST_F(AuthenticatorTest, ReplayRefusedAfterRestart) {
   const std::string h = SignedNow();
   ASSERT_EQ(Check(h), kAccepted);
-  Reopen();
-  EXPECT_EQ(Check(h), ErrorCode::kDuplicatedSignature);
-}
-
-TEST_F(AuthenticatorTest, ReplayRefusedAcrossInstancesSharingOneDatabase) {
-  std::unique_ptr<sqlite::SqliteStore> other = test::OpenStore(db_path());
-  ASSERT_NE(other, nullptr);
-  Authenticator second(*other, crypto_, clock_, AuthOptions{});
-  const std::string h = SignedNow();
-  ASSERT_EQ(Check(h), kAccepted);
-  Result<AuthContext> r = second.Authenticate(&h, kScopeWrite);
+  // A restarted server: a new Crypto from the same master key and a new Authenticator; only the
+  // ledger (the store) remembers.
+  DefaultCrypto restarted_crypto(test::TestMasterKey());
+  Authenticator restarted(store(), ledger(), restarted_crypto, clock_, AuthOptions{});
+  Result<AuthContext> r = restarted.AuthenticateAndWait(&h, kScopeWrite);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kDuplicatedSignature);
+}
+
+TEST_F(AuthenticatorTest, ReplayRefusedAcrossInstancesSharingOneLedger) {
+  Authenticator first = Auth();
+  Authenticator second(store(), ledger(), crypto_, clock_, AuthOptions{});
+  const std::string h = SignedNow();
+  ASSERT_TRUE(first.AuthenticateAndWait(&h, kScopeWrite).ok());
+  Result<AuthContext> r = second.AuthenticateAndWait(&h, kScopeWrite);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kDuplicatedSignature);
+  // And the other way round with a fresh signature.
+  clock_.Advance(kSecond);
+  const std::string h2 = SignedNow();
+  ASSERT_TRUE(second.AuthenticateAndWait(&h2, kScopeWrite).ok());
+  EXPECT_EQ(first.AuthenticateAndWait(&h2, kScopeWrite).error().code,
+            ErrorCode::kDuplicatedSignature);
 }
 
 TEST_F(AuthenticatorTest, ConcurrentSameSignatureIsAcceptedExactlyOnce) {
@@ -317,7 +331,7 @@ TEST_F(AuthenticatorTest, ConcurrentSameSignatureIsAcceptedExactlyOnce) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&] {
-      Result<AuthContext> r = auth.Authenticate(&h, kScopeWrite);
+      Result<AuthContext> r = auth.AuthenticateAndWait(&h, kScopeWrite);
       if (r.ok())
         ++accepted;
       else if (r.error().code == ErrorCode::kDuplicatedSignature)
@@ -423,13 +437,137 @@ TEST_F(AuthenticatorTest, AnotherAccountsSecretDoesNotSignForThisKey) {
 TEST_F(AuthenticatorTest, SecretSealedUnderAnotherMasterKeyIsNotAccepted) {
   // A server started with the wrong master key must not authenticate anyone (and must not crash).
   DefaultCrypto wrong(std::string(DefaultCrypto::kMasterKeySize, 'x'));
-  Authenticator auth(store(), wrong, clock_, AuthOptions{});
+  Authenticator auth(store(), ledger(), wrong, clock_, AuthOptions{});
   const std::string h = SignedNow();
-  Result<AuthContext> r = auth.Authenticate(&h, kScopeWrite);
+  Result<AuthContext> r = auth.AuthenticateAndWait(&h, kScopeWrite);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().code, ErrorCode::kDuplicatedSignature);
   // And the genuine server still accepts the request afterwards: nothing was spent.
   EXPECT_EQ(Check(h), kAccepted);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ledger port: what it is given and when the answer comes
+
+// A SignatureLedger that keeps every Spend until the test answers it.
+class DeferredLedger final : public SignatureLedger {
+ public:
+  struct Pending {
+    std::string digest;
+    TimeMs keep_until = 0;
+    SpendDone done;
+  };
+
+  void Spend(std::string digest, TimeMs keep_until, SpendDone done) override {
+    std::lock_guard lock(mu_);
+    pending_.push_back(Pending{std::move(digest), keep_until, std::move(done)});
+  }
+  Result<int> Prune(TimeMs /*now*/) override { return 0; }
+
+  std::vector<Pending> TakeAll() {
+    std::lock_guard lock(mu_);
+    return std::exchange(pending_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Pending> pending_;
+};
+
+TEST_F(AuthenticatorTest, LedgerIsGivenAKeyedDigestOfTheSignatureNotTheSignature) {
+  DeferredLedger ledger;
+  Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
+  const TimeMs shown = clock_.Now() - 2 * kMinute;
+  const std::string date = DateText(shown, 0, Style::kMillisZ);
+  const std::string sig = Sign(MacAlgorithm::kHmacSha256, creds_.api_secret, date, kSalt);
+  const std::string h = Header("HMAC-SHA256", creds_.api_key, date, kSalt, Upper(sig));
+  int answers = 0;
+  auth.Authenticate(&h, kScopeWrite, [&](Result<AuthContext> r) {
+    ++answers;
+    EXPECT_TRUE(r.ok());
+  });
+  std::vector<DeferredLedger::Pending> spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  EXPECT_EQ(spent[0].digest, Authenticator::SignatureDigest(crypto_, sig))
+      << "the digest of the lowercase hex, whatever case was sent";
+  EXPECT_EQ(Authenticator::SignatureDigest(crypto_, Upper(sig)),
+            Authenticator::SignatureDigest(crypto_, sig));
+  EXPECT_EQ(spent[0].digest.find(sig), std::string::npos);
+  EXPECT_EQ(spent[0].digest.find(Upper(sig)), std::string::npos);
+  EXPECT_NE(spent[0].digest, sig);
+  // Keyed: another master key gives another digest (the store alone cannot test a guess).
+  DefaultCrypto other(std::string(DefaultCrypto::kMasterKeySize, 'k'));
+  EXPECT_NE(Authenticator::SignatureDigest(other, sig), spent[0].digest);
+  // Kept while the date text can still be accepted: its latest reading (as UTC) + the window.
+  EXPECT_GE(spent[0].keep_until, shown + 15 * kMinute);
+  EXPECT_LE(spent[0].keep_until, shown + 15 * kMinute + kMinute);
+  EXPECT_EQ(answers, 0) << "no answer before the ledger's";
+  spent[0].done(true);
+  EXPECT_EQ(answers, 1);
+}
+
+TEST_F(AuthenticatorTest, DoneWaitsForTheLedgerAndRunsOnce) {
+  // Even a Forbidden answer (inactive account) waits for the ledger: the signature is spent first.
+  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kInactive).ok());
+  DeferredLedger ledger;
+  Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
+  const std::string h = SignedNow();
+  std::vector<std::optional<ErrorCode>> answers;
+  auth.Authenticate(&h, kScopeWrite,
+                    [&](Result<AuthContext> r) { answers.push_back(test::CodeOf(r)); });
+  EXPECT_TRUE(answers.empty());
+  std::vector<DeferredLedger::Pending> spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  spent[0].done(true);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0], ErrorCode::kForbidden);
+
+  // A replay, as the ledger reports it.
+  answers.clear();
+  auth.Authenticate(&h, kScopeWrite,
+                    [&](Result<AuthContext> r) { answers.push_back(test::CodeOf(r)); });
+  spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  spent[0].done(false);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0], ErrorCode::kDuplicatedSignature);
+}
+
+TEST_F(AuthenticatorTest, FailuresBeforeTheLedgerAnswerAtOnceAndSpendNothing) {
+  DeferredLedger ledger;
+  Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
+  const std::string date = DateText(clock_.Now(), 0, Style::kMillisZ);
+  const std::string forged =
+      Header("HMAC-SHA256", creds_.api_key, date, kSalt, std::string(64, '0'));
+  const std::string skewed = Signed(DateText(clock_.Now() + kHour, 0, Style::kMillisZ));
+  struct Case {
+    const std::string* header;
+    ErrorCode want;
+  };
+  for (const Case& c : {Case{nullptr, ErrorCode::kInvalidAPIKey},
+                        Case{&forged, ErrorCode::kSignatureDoesNotMatch},
+                        Case{&skewed, ErrorCode::kRequestTimeTooSkewed}}) {
+    std::vector<std::optional<ErrorCode>> answers;
+    auth.Authenticate(c.header, kScopeWrite,
+                      [&](Result<AuthContext> r) { answers.push_back(test::CodeOf(r)); });
+    ASSERT_EQ(answers.size(), 1u) << "answered before Authenticate returned, once";
+    EXPECT_EQ(answers[0], c.want);
+  }
+  EXPECT_TRUE(ledger.TakeAll().empty()) << "nothing reached the ledger";
+}
+
+TEST_F(AuthenticatorTest, LedgerFailureIsTheAnswer) {
+  DeferredLedger ledger;
+  Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
+  const std::string h = SignedNow();
+  std::vector<std::optional<ErrorCode>> answers;
+  auth.Authenticate(&h, kScopeWrite,
+                    [&](Result<AuthContext> r) { answers.push_back(test::CodeOf(r)); });
+  std::vector<DeferredLedger::Pending> spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  spent[0].done(Error(ErrorCode::kServiceUnavailable, "disk full"));
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0], ErrorCode::kServiceUnavailable) << "never accepted without being spent";
 }
 
 }  // namespace

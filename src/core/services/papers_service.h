@@ -9,6 +9,7 @@
 
 #include "core/entities.h"
 #include "core/error.h"
+#include "core/lifecycle/lifecycle.h"
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "core/ports/store.h"
@@ -17,7 +18,7 @@ namespace senderid {
 
 class PapersService {
  public:
-  PapersService(Store& store, const Clock& clock, Random& random);
+  PapersService(Store& store, const Clock& clock, Random& random, const Lifecycle& lifecycle);
 
   Result<AccountDoc> SubmitEvidence(const std::string& account_id, std::string_view phone_number,
                                     const std::vector<std::string>& documents);
@@ -32,15 +33,7 @@ class PapersService {
   Store& store_;
   const Clock& clock_;
   Random& random_;
+  const Lifecycle& lifecycle_;
 };
-
-namespace registry {
-// Opens an evidence request for the entry (documents already checked) and logs it.
-Status OpenApproval(StoreWriter& w, SenderId& entry, std::string approval_id,
-                    std::vector<std::string> documents, TimeMs now);
-// Cancels the entry's pending requests and releases the documents of all its requests (the entry
-// is being deleted).
-Status CloseEntryRequests(StoreWriter& w, const SenderId& entry, TimeMs now);
-}  // namespace registry
 
 }  // namespace senderid

@@ -1,38 +1,55 @@
 #include "core/services/reviews_service.h"
 
-#include "core/services/log_messages.h"
-#include "core/services/numbers_service.h"
-#include "core/services/verification_service.h"
+#include "core/catalogue.h"
+#include "core/lifecycle/queries.h"
 
 namespace senderid {
 namespace {
 
-Result<ReviewItem> LoadItem(StoreReader& r, ReviewRequest request) {
+Result<ReviewItem> LoadItem(ReadTx& tx, ReviewRequest request) {
   ReviewItem item;
-  SID_ASSIGN_OR_RETURN(std::optional<Account> account, r.FindAccount(request.account_id));
+  SID_ASSIGN_OR_RETURN(std::optional<Account> account, tx.accounts().Find(request.account_id));
   if (account) item.account = std::move(*account);
   for (const std::string& id : request.documents) {
-    SID_ASSIGN_OR_RETURN(std::optional<Document> d, r.FindDocument(request.account_id, id));
+    SID_ASSIGN_OR_RETURN(std::optional<Document> d, tx.documents().Find(request.account_id, id));
     if (d) item.documents.push_back(std::move(*d));
   }
   item.request = std::move(request);
   return item;
 }
 
-Error Conflict(std::string why) { return Error(ErrorCode::kConflict, std::move(why)); }
+Error Refused(ErrorCode code, std::string why) { return Error(code, std::move(why)); }
+
+// Whether evidence may be approved for `entry` now (SPEC §10): not verified meanwhile, not
+// DUPLICATED, and not held by another account (unless its unlock was approved).
+Status CheckEvidenceApprovable(ReadTx& tx, const ReviewRequest& r, const SenderId& entry,
+                               TimeMs now) {
+  if (IsVerified(entry.status))
+    return Refused(ErrorCode::kAlreadyApproved,
+                   "the number is already verified; reject " + r.request_id + " instead");
+  if (entry.status == NumberStatus::kDuplicated)
+    return Refused(ErrorCode::kDuplicatedSenderId, "the number is DUPLICATED; its unlock comes first");
+  if (entry.duplicate_unlocked) return OkStatus();
+  SID_ASSIGN_OR_RETURN(bool held, HeldElsewhere(tx, r.account_id, entry.phone_number, now));
+  if (held)
+    return Refused(ErrorCode::kDuplicatedSenderId,
+                   "another account holds " + entry.phone_number +
+                       " verified by now; resolve the duplicate first");
+  return OkStatus();
+}
 
 }  // namespace
 
-ReviewsService::ReviewsService(Store& store, const Clock& clock, RegistryOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+ReviewsService::ReviewsService(Store& store, const Clock& clock, const Lifecycle& lifecycle)
+    : store_(store), clock_(clock), lifecycle_(lifecycle) {}
 
 Result<std::vector<ReviewItem>> ReviewsService::List(const ReviewFilter& filter) {
   return ReadValue<std::vector<ReviewItem>>(
-      store_, [&](StoreReader& r) -> Result<std::vector<ReviewItem>> {
-        SID_ASSIGN_OR_RETURN(std::vector<ReviewRequest> requests, r.ListReviewRequests(filter));
+      store_, [&](ReadTx& tx) -> Result<std::vector<ReviewItem>> {
+        SID_ASSIGN_OR_RETURN(std::vector<ReviewRequest> requests, tx.reviews().List(filter));
         std::vector<ReviewItem> items;
         for (ReviewRequest& request : requests) {
-          SID_ASSIGN_OR_RETURN(ReviewItem item, LoadItem(r, std::move(request)));
+          SID_ASSIGN_OR_RETURN(ReviewItem item, LoadItem(tx, std::move(request)));
           items.push_back(std::move(item));
         }
         return items;
@@ -40,91 +57,53 @@ Result<std::vector<ReviewItem>> ReviewsService::List(const ReviewFilter& filter)
 }
 
 Result<ReviewItem> ReviewsService::Approve(const std::string& request_id,
-                                           const std::optional<std::string>& reason,
-                                           const std::string& operator_name) {
-  return Decide(request_id, true, reason, operator_name);
+                                           const Decision& decision) {
+  return Decide(request_id, true, decision);
 }
 
-Result<ReviewItem> ReviewsService::Reject(const std::string& request_id, const std::string& reason,
-                                          const std::string& operator_name) {
-  if (reason.empty()) return Error(ErrorCode::kValidationError, "a rejection needs a reason");
-  return Decide(request_id, false, reason, operator_name);
+Result<ReviewItem> ReviewsService::Reject(const std::string& request_id,
+                                          const Decision& decision) {
+  if (!decision.reason || decision.reason->empty())
+    return Error(ErrorCode::kValidationError, std::string(text::invalid::kRejectionReason));
+  return Decide(request_id, false, decision);
 }
 
 Result<ReviewItem> ReviewsService::Decide(const std::string& request_id, bool approve,
-                                          const std::optional<std::string>& reason,
-                                          const std::string& operator_name) {
+                                          const Decision& decision) {
   const TimeMs now = clock_.Now();
-  return WriteValue<ReviewItem>(store_, [&](StoreWriter& w) -> Result<ReviewItem> {
-    SID_ASSIGN_OR_RETURN(std::optional<ReviewRequest> found, w.FindReviewRequest(request_id));
-    if (!found) return Error(ErrorCode::kNotFound, "no request " + request_id);
+  return WriteValue<ReviewItem>(store_, [&](WriteTx& tx) -> Result<ReviewItem> {
+    SID_ASSIGN_OR_RETURN(std::optional<ReviewRequest> found, tx.reviews().Find(request_id));
+    if (!found) return Refused(ErrorCode::kNotFound, "no request " + request_id);
     ReviewRequest r = std::move(*found);
     if (r.status != RequestStatus::kPending)
-      return Conflict(request_id + " was already decided: " + std::string(ToString(r.status)));
+      return Refused(ErrorCode::kAlreadyDecided,
+                     request_id + " was already decided: " + std::string(ToString(r.status)));
+    Changes changes = lifecycle_.Begin(tx, now);
 
-    std::optional<SenderId> entry;
-    if (r.kind != ReviewKind::kLimitation) {
-      SID_TRY(registry::ApplyDueExpiries(w, r.account_id, now));
-      SID_ASSIGN_OR_RETURN(entry, w.FindSenderId(r.account_id, r.phone_number));
-      if (!entry || entry->handle_key != r.handle_key)
-        return Conflict("the number of " + request_id + " is no longer registered");
+    if (r.kind == ReviewKind::kLimitation) {
+      SID_TRY(approve ? changes.ApproveLimit(r, decision) : changes.RejectLimit(r, decision));
+      return LoadItem(tx, std::move(r));
     }
-    r.status = approve ? RequestStatus::kApproved : RequestStatus::kRejected;
-    r.reason = reason;
-    r.decided_by = operator_name;
-    r.date_decided = now;
-    r.date_updated = now;
-    SID_TRY(w.UpdateReviewRequest(r));
-
-    switch (r.kind) {
-      case ReviewKind::kApproval:
-        if (!approve) {
-          SID_TRY(registry::AppendLog(w, *entry, now, log_text::EvidenceRejected(*reason)));
-          break;
-        }
-        if (IsVerified(entry->status))
-          return Conflict("the number is already verified; reject " + request_id + " instead");
-        if (entry->status == NumberStatus::kDuplicated)
-          return Conflict("the number is DUPLICATED; its unlock comes first");
-        if (!entry->duplicate_unlocked) {
-          SID_ASSIGN_OR_RETURN(bool held, registry::HeldElsewhere(w, r.account_id,
-                                                                  entry->phone_number, now));
-          if (held)
-            return Conflict("another account holds " + entry->phone_number +
-                            " verified by now; resolve the duplicate first");
-        }
-        SID_TRY(registry::AppendLog(w, *entry, now, std::string(log_text::kEvidenceApproved)));
-        SID_TRY(registry::MarkVerified(w, *entry, VerificationMethod::kDocument, now,
-                                       options_.verified_lifetime_months));
-        break;
-      case ReviewKind::kDuplicate:
-        if (!approve) {
-          SID_TRY(registry::AppendLog(w, *entry, now, log_text::UnlockRejected(*reason)));
-          break;
-        }
-        if (entry->status != NumberStatus::kDuplicated)
-          return Conflict("the number is no longer DUPLICATED");
-        entry->status = NumberStatus::kPending;
-        entry->duplicate_unlocked = true;
-        entry->expire_at = now + options_.pending_lifetime;
-        SID_TRY(registry::AppendLog(w, *entry, now, std::string(log_text::kUnlockApproved)));
-        break;
-      case ReviewKind::kLimitation: {
-        if (!approve) break;
-        SID_ASSIGN_OR_RETURN(std::optional<Account> account, w.FindAccount(r.account_id));
-        if (!account) return Error(ErrorCode::kInternalError, "account vanished");
-        account->limit = r.limit_requested;
-        account->date_updated = now;
-        SID_TRY(w.UpdateAccount(*account));
-        break;
+    SID_TRY(changes.ExpireDue(r.account_id));
+    SID_ASSIGN_OR_RETURN(std::optional<SenderId> entry, tx.numbers().Find(r.account_id, r.phone_number));
+    if (!entry || entry->handle_key != r.handle_key)
+      return Refused(ErrorCode::kInvalidSenderId,
+                     "the number of " + request_id + " is no longer registered");
+    if (r.kind == ReviewKind::kApproval) {
+      if (approve) {
+        SID_TRY(CheckEvidenceApprovable(tx, r, *entry, now));
+        SID_TRY(changes.ApproveEvidence(r, *entry, decision));
+      } else {
+        SID_TRY(changes.RejectEvidence(r, *entry, decision));
       }
+    } else if (approve) {
+      if (entry->status != NumberStatus::kDuplicated)
+        return Refused(ErrorCode::kAlreadyApproved, "the number is no longer DUPLICATED");
+      SID_TRY(changes.ApproveUnlock(r, *entry, decision));
+    } else {
+      SID_TRY(changes.RejectUnlock(r, *entry, decision));
     }
-    if (entry) {
-      entry->date_updated = now;
-      SID_TRY(w.UpdateSenderId(*entry));
-    }
-    SID_TRY(registry::TouchAccount(w, r.account_id, now));
-    return LoadItem(w, std::move(r));
+    return LoadItem(tx, std::move(r));
   });
 }
 

@@ -8,42 +8,35 @@
 
 #include "core/entities.h"
 #include "core/error.h"
+#include "core/lifecycle/lifecycle.h"
 #include "core/ports/clock.h"
 #include "core/ports/store.h"
-#include "core/services/registry_options.h"
+#include "core/values.h"
 
 namespace senderid {
 
-// A request with what an operator needs to decide it.
-struct ReviewItem {
-  ReviewRequest request;
-  Account account;
-  std::vector<Document> documents;  // those still stored, in the request's order
-};
-
 class ReviewsService {
  public:
-  ReviewsService(Store& store, const Clock& clock, RegistryOptions options);
+  ReviewsService(Store& store, const Clock& clock, const Lifecycle& lifecycle);
 
   // Oldest first.
   Result<std::vector<ReviewItem>> List(const ReviewFilter& filter);
   // Effects per SPEC §10: evidence → number ACTIVE by DOCUMENT; limitation → new limit; unlock →
-  // number PENDING (ownership still to prove). kNotFound for an unknown id, kConflict when already
-  // decided or when evidence is for a number another account holds by now.
-  Result<ReviewItem> Approve(const std::string& request_id, const std::optional<std::string>& reason,
-                             const std::string& operator_name);
+  // number PENDING (ownership still to prove). Refusals: kNotFound (no such request),
+  // kAlreadyDecided, kInvalidSenderId (its number was deleted meanwhile), and for evidence
+  // kAlreadyApproved (verified meanwhile) or kDuplicatedSenderId (held elsewhere, or DUPLICATED);
+  // for an unlock kAlreadyApproved when the number is no longer DUPLICATED. A refused decision
+  // changes nothing.
+  Result<ReviewItem> Approve(const std::string& request_id, const Decision& decision);
   // kValidationError without a reason.
-  Result<ReviewItem> Reject(const std::string& request_id, const std::string& reason,
-                            const std::string& operator_name);
+  Result<ReviewItem> Reject(const std::string& request_id, const Decision& decision);
 
  private:
-  Result<ReviewItem> Decide(const std::string& request_id, bool approve,
-                            const std::optional<std::string>& reason,
-                            const std::string& operator_name);
+  Result<ReviewItem> Decide(const std::string& request_id, bool approve, const Decision& decision);
 
   Store& store_;
   const Clock& clock_;
-  RegistryOptions options_;
+  const Lifecycle& lifecycle_;
 };
 
 }  // namespace senderid

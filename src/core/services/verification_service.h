@@ -1,12 +1,13 @@
 #pragma once
 // ARS verification (SPEC §5): `PUT /senderid/v1/numbers/{phoneNumber}/authenticate`.
-// Step 1 places a voice call that reads a code and answers MFARequired with a transaction; step 2
-// checks the code and makes the number ACTIVE. Thread-safe.
+// Step 1 places a voice call that reads a code and answers a challenge carrying the transaction;
+// step 2 checks the code and makes the number ACTIVE. Thread-safe.
 //
 // Security: the code comes from the CSPRNG and only its keyed hash (bound to the transaction) is
-// stored; the attempt counter is raised in the same transaction, before the comparison, which is
+// stored; the attempt counter is raised in the same transaction as the comparison, which is
 // constant-time; a transaction is bound to account and entry, single-use, short-lived, and replaced
-// by a newer step 1. Calls are capped per account and number, per account, and per number.
+// by a newer step 1. Calls are capped per account and number, per account, and per number; a call
+// counts from the moment it is reserved, and stays counted unless the provider refused it.
 
 #include <optional>
 #include <string>
@@ -14,17 +15,18 @@
 
 #include "core/entities.h"
 #include "core/error.h"
+#include "core/lifecycle/lifecycle.h"
 #include "core/ports/clock.h"
 #include "core/ports/crypto.h"
 #include "core/ports/random.h"
 #include "core/ports/store.h"
 #include "core/ports/voice_caller.h"
-#include "core/services/registry_options.h"
+#include "core/values.h"
 
 namespace senderid {
 
 struct VerificationOptions {
-  int code_length = 4;  // 4–8 digits
+  int code_length = 6;  // 4–8 digits (SPEC §5: 6 by default, NIST SP 800-63B)
   TimeMs transaction_lifetime = 5 * kMinute;
   int max_attempts = 5;
   TimeMs call_spacing = 60 * kSecond;      // between calls of one account to one number
@@ -34,31 +36,25 @@ struct VerificationOptions {
   int calls_per_number = 20;               // by all accounts together (harassment guard)
 };
 
-// The decoded x-mfa-data header.
-struct MfaData {
-  std::string auth_type;
-  std::optional<std::string> phone_number;  // extras.phoneNumber
-  std::optional<std::string> transaction_id;
-  std::optional<std::string> token;
-};
-
 class VerificationService {
  public:
   VerificationService(Store& store, const Crypto& crypto, const Clock& clock, Random& random,
-                      VoiceCaller& voice, RegistryOptions registry, VerificationOptions options);
+                      VoiceCaller& voice, const Lifecycle& lifecycle, VerificationOptions options);
 
   // `mfa` is nullopt when the request had no x-mfa-data header, an error when it did not decode.
-  // Step 1 answers kMFARequired (with details) once the call was placed; step 2 the AccountDoc.
-  Result<AccountDoc> Authenticate(const std::string& account_id, std::string_view phone_number,
-                                  const std::optional<Result<MfaData>>& mfa);
+  // Without a header, and after a placed call (step 1), the outcome is a challenge; step 2 answers
+  // the AccountDoc with the number verified.
+  Result<VerificationOutcome> Authenticate(const std::string& account_id,
+                                           std::string_view phone_number,
+                                           const std::optional<Result<MfaData>>& mfa);
 
   // Forgets transactions too old to count against any cap; returns how many.
   Result<int> PruneOldTransactions();
 
  private:
-  Result<AccountDoc> RequestCall(const std::string& account_id, const SenderId& entry);
-  Result<AccountDoc> CheckCode(const std::string& account_id, std::string_view phone_number,
-                               const MfaData& mfa);
+  Result<VerificationOutcome> RequestCall(const std::string& account_id, const SenderId& entry);
+  Result<VerificationOutcome> CheckCode(const std::string& account_id,
+                                        std::string_view phone_number, const MfaData& mfa);
   std::string CodeHash(std::string_view transaction_id, std::string_view code) const;
 
   Store& store_;
@@ -66,15 +62,8 @@ class VerificationService {
   const Clock& clock_;
   Random& random_;
   VoiceCaller& voice_;
-  RegistryOptions registry_;
+  const Lifecycle& lifecycle_;
   VerificationOptions options_;
 };
-
-namespace registry {
-// Makes the entry ACTIVE with `method` for verified_lifetime_months, logs it, and turns the other
-// accounts' PENDING/EXPIRED entries for the number DUPLICATED (unless their unlock was approved).
-Status MarkVerified(StoreWriter& w, SenderId& entry, VerificationMethod method, TimeMs now,
-                    int verified_lifetime_months);
-}  // namespace registry
 
 }  // namespace senderid

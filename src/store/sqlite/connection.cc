@@ -1,23 +1,54 @@
 #include "store/sqlite/connection.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 namespace senderid::sqlite {
 
 Error StoreError(sqlite3* db, int rc, std::string_view what) {
+  std::string message = "sqlite: " + std::string(what) + ": " +
+                        (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return Error(ErrorCode::kAlreadyExists, std::move(message));
   const int primary = rc & 0xff;
   const bool unavailable = primary == SQLITE_FULL || primary == SQLITE_READONLY ||
                            primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
                            primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
                            primary == SQLITE_NOMEM || primary == SQLITE_PERM;
-  std::string message = "sqlite: " + std::string(what) + ": " +
-                        (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   return Error(unavailable ? ErrorCode::kServiceUnavailable : ErrorCode::kInternalError,
                std::move(message));
 }
 
+Status CreatePrivateFile(const std::string& path) {
+  // In-memory and URI names are not files of ours.
+  if (path.empty() || path.rfind(":memory:", 0) == 0 || path.rfind("file:", 0) == 0)
+    return OkStatus();
+  // O_EXCL: only the process that creates the file sets its mode; an empty file is an empty
+  // database to SQLite.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return OkStatus();
+    return Error(ErrorCode::kServiceUnavailable,
+                 "sqlite: cannot create " + path + ": " + std::strerror(errno));
+  }
+  // The umask may only have removed bits; fchmod makes the mode exactly 0600 either way.
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok)
+    return Error(ErrorCode::kServiceUnavailable,
+                 "sqlite: cannot chmod " + path + ": " + std::strerror(saved));
+  return OkStatus();
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      bool synchronous_full) {
+  if (mode == Mode::kReadWrite) SID_TRY(CreatePrivateFile(path));
   sqlite3* db = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

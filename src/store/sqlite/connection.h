@@ -17,10 +17,17 @@
 
 namespace senderid::sqlite {
 
-// A store failure as the core sees it: disk full, read-only, locked or I/O trouble are
+// A store failure as the core sees it: a unique or primary-key constraint is kAlreadyExists (the
+// ports' answer to an insert of a taken key); disk full, read-only, locked or I/O trouble are
 // kServiceUnavailable (retry later helps); anything else is kInternalError. `what` stays in the
-// message for the server log; the HTTP layer never shows it to clients.
+// message for the server log; the HTTP layer never shows it to clients. Needs extended result codes
+// (Connection::Open turns them on) to tell a unique constraint from the others.
 Error StoreError(sqlite3* db, int rc, std::string_view what);
+
+// Creates the database file `path` with mode 0600 unless it exists, so that neither the umask nor
+// SQLite's default (0644) decides who may read the store; SQLite gives the -wal and -shm files the
+// mode of their database. An existing file is left as it is. kServiceUnavailable when it cannot.
+Status CreatePrivateFile(const std::string& path);
 
 class Statement;
 
@@ -28,7 +35,8 @@ class Connection {
  public:
   enum class Mode { kReadWrite, kReadOnly };
 
-  // Opens (creating when kReadWrite) the database file and applies the per-connection pragmas.
+  // Opens (creating when kReadWrite, with mode 0600) the database file and applies the
+  // per-connection pragmas.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Mode mode,
                                                   bool synchronous_full);
   ~Connection();
@@ -41,8 +49,8 @@ class Connection {
   // Runs one statement without results through the statement cache (for BEGIN, COMMIT and other
   // hot statements). `sql` must be a string literal.
   Status Run(const char* sql);
-  // The cached prepared statement for `sql`, reset and ready to bind. `sql` must be a string literal
-  // (its address is the cache key).
+  // The cached prepared statement for `sql`, reset and ready to bind. `sql` must be a string
+  // literal or otherwise outlive the connection (its address is the cache key).
   Result<Statement> Prepare(const char* sql);
 
  private:
@@ -55,7 +63,9 @@ class Connection {
 class Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&&) = delete;
   ~Statement();
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/migrations.h"
 
+#include <memory>
 #include <string>
 
 namespace senderid::sqlite {
@@ -128,6 +129,31 @@ CREATE TABLE review_documents (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX review_documents_in_use ON review_documents (document_id) WHERE released = 0;
 )sql",
+
+    // 4: the event log (SPEC §12). accounts.event_sequence is the account's last assigned sequence:
+    // kept on the account rather than read as max(sequence) of its events so that pruning old
+    // events never lets a sequence be handed out twice, and so that the UPDATE that takes the next
+    // one also serialises the account's appends.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN event_sequence INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE events (
+  event_id     TEXT PRIMARY KEY,
+  account_id   TEXT NOT NULL REFERENCES accounts (account_id),
+  sequence     INTEGER NOT NULL,
+  type         TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  date_created INTEGER NOT NULL,
+  data         TEXT NOT NULL,
+  UNIQUE (account_id, sequence)
+) STRICT;
+-- The UNIQUE index serves listings (an account's events after a sequence); this one serves the
+-- rate limits counted on events (times of one type about one subject since a moment), seeking
+-- straight to the range instead of reading the account's whole log.
+CREATE INDEX events_by_subject ON events (account_id, type, subject, date_created);
+-- Retention deletes the oldest events of every account at once.
+CREATE INDEX events_by_date ON events (date_created);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -163,22 +189,73 @@ Status Migrate(Connection& conn) {
 }
 
 Status PrepareReplayDatabase(Connection& conn, const std::string& path, bool synchronous_full) {
+  SID_TRY(CreatePrivateFile(path));
   SID_ASSIGN_OR_RETURN(Statement attach, conn.Prepare("ATTACH DATABASE ? AS replay"));
   attach.Bind(1, path);
   SID_TRY(attach.Run());
-  SID_TRY(conn.Exec(synchronous_full ? "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=FULL;"
-                                     : "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=NORMAL;"));
-  // Keyed by (keep_until, signature): a replay carries the same date text, hence the same
+  SID_TRY(conn.Exec(synchronous_full
+                        ? "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=FULL;"
+                        : "PRAGMA replay.journal_mode=WAL; PRAGMA replay.synchronous=NORMAL;"));
+  // Keyed by (keep_until, digest): a replay carries the same date text, hence the same
   // keep_until, so the key still catches it; new rows land at the right edge of the tree and are
-  // pruned at the left edge, touching few pages per commit (random signature keys touched one
+  // pruned at the left edge, touching few pages per commit (random digest keys touched one
   // page each and needed a second index for pruning).
   return conn.Exec(R"sql(
-CREATE TABLE IF NOT EXISTS replay.used_signatures (
+CREATE TABLE IF NOT EXISTS replay.spent_signatures (
   keep_until INTEGER NOT NULL,
-  signature  TEXT NOT NULL,
-  PRIMARY KEY (keep_until, signature)
+  digest     BLOB NOT NULL,
+  PRIMARY KEY (keep_until, digest)
 ) STRICT, WITHOUT ROWID;
 )sql");
+}
+
+namespace {
+
+Result<bool> LegacyTableExists(Connection& conn) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn.Prepare("SELECT 1 FROM replay.sqlite_schema WHERE type = 'table' AND "
+                                    "name = 'used_signatures'"));
+  return st.Step();
+}
+
+// Copies the digests of the legacy rows and drops the legacy table; inside the caller's
+// transaction.
+Status MoveLegacySignatures(Connection& conn, const LegacySignatureDigest& digest) {
+  SID_ASSIGN_OR_RETURN(bool exists, LegacyTableExists(conn));
+  if (!exists) return OkStatus();  // another process upgraded the file while we waited
+  if (digest) {
+    // Rare and once per file: parsed here rather than kept in the statement cache.
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v2(conn.db(),
+                                      "SELECT keep_until, signature FROM replay.used_signatures",
+                                      -1, &raw, nullptr);
+    if (rc != SQLITE_OK) return StoreError(conn.db(), rc, "prepare");
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(raw, sqlite3_finalize);
+    Statement rows(conn.db(), raw);
+    for (;;) {
+      SID_ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      SID_ASSIGN_OR_RETURN(Statement insert,
+                           conn.Prepare("INSERT INTO replay.spent_signatures (keep_until, digest) "
+                                        "VALUES (?, ?) ON CONFLICT DO NOTHING"));
+      insert.Bind(1, rows.Int(0)).BindBlob(2, digest(rows.Text(1)));
+      SID_TRY(insert.Run());
+    }
+  }
+  return conn.Exec("DROP TABLE replay.used_signatures");
+}
+
+}  // namespace
+
+Status UpgradeLegacySignatures(Connection& conn, const LegacySignatureDigest& digest) {
+  SID_ASSIGN_OR_RETURN(bool exists, LegacyTableExists(conn));
+  if (!exists) return OkStatus();
+  // IMMEDIATE, as for migrations: a second process waits, then finds the table gone.
+  SID_TRY(conn.Exec("BEGIN IMMEDIATE"));
+  Status result = MoveLegacySignatures(conn, digest);
+  if (result.ok()) result = conn.Exec("COMMIT");
+  if (!result.ok()) (void)conn.Exec("ROLLBACK");
+  return result;
 }
 
 }  // namespace senderid::sqlite

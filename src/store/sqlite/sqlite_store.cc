@@ -1,50 +1,99 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <condition_variable>
-#include <deque>
 #include <future>
 #include <mutex>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_signatures.h"
 #include "store/sqlite/sqlite_tx.h"
+#include "store/sqlite/writer_thread.h"
 
 namespace senderid::sqlite {
 namespace {
 
-struct WriteJob {
-  Store::WriteFn fn;
-  Store::DoneFn done;
-  Store::WriteShape shape;
-};
-
 // "x/senderid.db" → "x/senderid-signatures.db".
 std::string ReplayPath(const std::string& path) {
   constexpr std::string_view kSuffix = ".db";
-  if (path.size() > kSuffix.size() && path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+  if (path.size() > kSuffix.size() &&
+      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
     return path.substr(0, path.size() - kSuffix.size()) + "-signatures.db";
   return path + "-signatures";
 }
+
+// Store::Write: fn on the whole store; the caller waits for the answer.
+class TxJob final : public WriteJob {
+ public:
+  explicit TxJob(const Store::WriteFn& fn) : WriteJob(Shape::kGeneral), fn_(fn) {}
+  std::future<Status> answer() { return promise_.get_future(); }
+
+  Status Run(Connection& writer) override {
+    SqliteTx tx(writer);
+    return fn_(tx);
+  }
+  void Finish(Status result) override { promise_.set_value(std::move(result)); }
+
+ private:
+  const Store::WriteFn& fn_;  // the caller's, alive until it has the answer
+  std::promise<Status> promise_;
+};
+
+// SignatureLedger::Spend: one INSERT; the caller's callback gets the answer.
+class SpendJob final : public WriteJob {
+ public:
+  SpendJob(std::string digest, TimeMs keep_until, SignatureLedger::SpendDone done)
+      : WriteJob(Shape::kSingleStatement),
+        digest_(std::move(digest)),
+        keep_until_(keep_until),
+        done_(std::move(done)) {}
+
+  Status Run(Connection& writer) override {
+    SID_ASSIGN_OR_RETURN(fresh_, SqliteSignatures(writer).Spend(digest_, keep_until_));
+    return OkStatus();
+  }
+  void Finish(Status result) override {
+    if (!result.ok()) return done_(std::move(result).error());
+    done_(fresh_);
+  }
+
+ private:
+  const std::string digest_;
+  const TimeMs keep_until_;
+  const SignatureLedger::SpendDone done_;
+  bool fresh_ = false;
+};
+
+// SignatureLedger::Prune: one DELETE; the caller waits for the count.
+class PruneJob final : public WriteJob {
+ public:
+  explicit PruneJob(TimeMs now) : WriteJob(Shape::kSingleStatement), now_(now) {}
+  std::future<Result<int>> answer() { return promise_.get_future(); }
+
+  Status Run(Connection& writer) override {
+    SID_ASSIGN_OR_RETURN(pruned_, SqliteSignatures(writer).Prune(now_));
+    return OkStatus();
+  }
+  void Finish(Status result) override {
+    if (!result.ok()) return promise_.set_value(std::move(result).error());
+    promise_.set_value(pruned_);
+  }
+
+ private:
+  const TimeMs now_;
+  int pruned_ = 0;
+  std::promise<Result<int>> promise_;
+};
 
 }  // namespace
 
 class SqliteStore::Impl {
  public:
   Impl(SqliteOptions options, std::unique_ptr<Connection> writer)
-      : options_(std::move(options)), writer_(std::move(writer)) {
-    thread_ = std::thread([this] { WriterLoop(); });
-  }
-
-  ~Impl() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
+      : options_(std::move(options)),
+        writer_(std::move(writer),
+                WriterThread::Options{options_.max_group, options_.force_retry}) {}
 
   Status Read(const ReadFn& fn) {
     SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
@@ -56,24 +105,29 @@ class SqliteStore::Impl {
       if (!s.ok()) return s;
       return end;
     }();
+    // A connection goes back to the pool outside any transaction, or a later Read would see an
+    // old snapshot.
+    if (sqlite3_get_autocommit(conn->db()) == 0) (void)conn->Exec("ROLLBACK");
     GiveBackReader(std::move(conn));
     return result;
   }
 
   Status Write(const WriteFn& fn) {
-    std::promise<Status> promise;
-    std::future<Status> result = promise.get_future();
-    WriteAsync([&fn](StoreWriter& w) { return fn(w); },
-               [&promise](Status s) { promise.set_value(std::move(s)); }, WriteShape::kGeneral);
-    return result.get();
+    auto job = std::make_unique<TxJob>(fn);
+    std::future<Status> answer = job->answer();
+    writer_.Submit(std::move(job));
+    return answer.get();
   }
 
-  void WriteAsync(WriteFn fn, DoneFn done, WriteShape shape) {
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(WriteJob{std::move(fn), std::move(done), shape});
-    }
-    cv_.notify_one();
+  void Spend(std::string digest, TimeMs keep_until, SpendDone done) {
+    writer_.Submit(std::make_unique<SpendJob>(std::move(digest), keep_until, std::move(done)));
+  }
+
+  Result<int> Prune(TimeMs now) {
+    auto job = std::make_unique<PruneJob>(now);
+    std::future<Result<int>> answer = job->answer();
+    writer_.Submit(std::move(job));
+    return answer.get();
   }
 
  private:
@@ -94,78 +148,13 @@ class SqliteStore::Impl {
     readers_.push_back(std::move(conn));
   }
 
-  void WriterLoop() {
-    for (;;) {
-      std::vector<WriteJob> batch;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping with nothing left
-        while (!queue_.empty() && batch.size() < static_cast<size_t>(options_.max_group)) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-      }
-      CommitGroup(batch);
-    }
-  }
-
-  // Runs the batch in one transaction, each job in its own savepoint (but single statements, which
-  // are atomic by themselves), and answers every job after the commit (or its failure). Should SQLite roll the whole transaction back under a job (I/O
-  // error, disk full), the jobs before it lost their changes too: they fail with it, and the rest of
-  // the batch continues in a fresh transaction.
-  void CommitGroup(std::vector<WriteJob>& batch) {
-    std::vector<Status> results(batch.size(), OkStatus());
-    size_t first = 0;  // first job of the open transaction
-    Status begin = writer_->Run("BEGIN IMMEDIATE");
-    for (size_t i = 0; i < batch.size() && begin.ok(); ++i) {
-      const bool savepoint = batch[i].shape != WriteShape::kSingleStatement;
-      Status s = OkStatus();
-      if (!savepoint) {
-        SqliteTx tx(*writer_);
-        s = batch[i].fn(tx);
-      } else if (s = writer_->Run("SAVEPOINT job"); s.ok()) {
-        SqliteTx tx(*writer_);
-        s = batch[i].fn(tx);
-        if (!s.ok()) (void)writer_->Run("ROLLBACK TO job");
-        Status release = writer_->Run("RELEASE job");
-        if (s.ok() && !release.ok()) s = release;
-      }
-      results[i] = std::move(s);
-      if (sqlite3_get_autocommit(writer_->db()) != 0) {
-        const Status lost = results[i].ok() ? Status(Error(ErrorCode::kServiceUnavailable,
-                                                           "transaction rolled back"))
-                                            : results[i];
-        for (size_t j = first; j <= i; ++j)
-          if (results[j].ok()) results[j] = lost;
-        first = i + 1;
-        if (first < batch.size()) begin = writer_->Run("BEGIN IMMEDIATE");
-      }
-    }
-    if (!begin.ok()) {
-      for (size_t j = first; j < batch.size(); ++j) results[j] = begin;
-    } else if (first < batch.size()) {
-      Status commit = writer_->Run("COMMIT");
-      if (!commit.ok()) {
-        (void)writer_->Run("ROLLBACK");
-        for (size_t j = first; j < batch.size(); ++j)
-          if (results[j].ok()) results[j] = commit;
-      }
-    }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
-  }
-
-  SqliteOptions options_;
-  std::unique_ptr<Connection> writer_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<WriteJob> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
+  const SqliteOptions options_;
 
   std::mutex readers_mu_;
-  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // guarded by readers_mu_
+
+  // Last: destroyed first, so that the writes it finishes on the way out find the rest intact.
+  WriterThread writer_;
 };
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
@@ -179,6 +168,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   SID_TRY(writer->Exec("PRAGMA main.cache_size=-32768"));
   SID_TRY(Migrate(*writer));
   SID_TRY(PrepareReplayDatabase(*writer, ReplayPath(options.path), options.synchronous_full));
+  SID_TRY(UpgradeLegacySignatures(*writer, options.legacy_signature_digest));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::make_unique<Impl>(options, std::move(writer))));
 }
@@ -188,8 +178,11 @@ SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::Read(const ReadFn& fn) { return impl_->Read(fn); }
 Status SqliteStore::Write(const WriteFn& fn) { return impl_->Write(fn); }
-void SqliteStore::WriteAsync(WriteFn fn, DoneFn done, WriteShape shape) {
-  impl_->WriteAsync(std::move(fn), std::move(done), shape);
+
+void SqliteStore::Spend(std::string digest, TimeMs keep_until, SpendDone done) {
+  impl_->Spend(std::move(digest), keep_until, std::move(done));
 }
+
+Result<int> SqliteStore::Prune(TimeMs now) { return impl_->Prune(now); }
 
 }  // namespace senderid::sqlite

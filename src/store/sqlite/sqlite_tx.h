@@ -1,71 +1,46 @@
 #pragma once
-// The repository methods of the Store port over one SQLite connection inside an open transaction.
-// Used by SqliteStore only; one instance per transaction, on one thread.
+// One store transaction over one SQLite connection on which the caller has begun it (SqliteStore:
+// a read-only pooled connection for Read, the writer inside a job's savepoint for Write). Owns one
+// repository per aggregate; all of them use the connection directly, so they see each other's
+// writes. Not thread-safe: created for one run of fn, on its thread, and gone when fn returns.
 
 #include "core/ports/store.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_accounts.h"
+#include "store/sqlite/sqlite_documents.h"
+#include "store/sqlite/sqlite_events.h"
+#include "store/sqlite/sqlite_numbers.h"
+#include "store/sqlite/sqlite_reviews.h"
+#include "store/sqlite/sqlite_verifications.h"
 
 namespace senderid::sqlite {
 
-class SqliteTx final : public StoreWriter {
+class SqliteTx final : public WriteTx {
  public:
-  explicit SqliteTx(Connection& conn) : conn_(conn) {}
+  explicit SqliteTx(Connection& conn)
+      : accounts_(conn),
+        reviews_(conn),
+        numbers_(conn, reviews_),
+        verifications_(conn),
+        documents_(conn),
+        events_(conn) {}
+  SqliteTx(const SqliteTx&) = delete;
+  SqliteTx& operator=(const SqliteTx&) = delete;
 
-  Result<std::optional<Account>> FindAccount(std::string_view account_id) override;
-  Result<std::optional<StoredApiKey>> FindApiKey(std::string_view api_key) override;
-  Result<std::vector<SenderId>> ListSenderIds(std::string_view account_id) override;
-  Result<std::optional<SenderId>> FindSenderId(std::string_view account_id,
-                                                std::string_view phone_number) override;
-  Result<std::vector<SenderId>> ListSenderIdsByNumber(std::string_view phone_number) override;
-  Result<int> CountSenderIds(std::string_view account_id) override;
-  Result<std::vector<std::string>> ListActiveNumbers(std::string_view account_id,
-                                                     TimeMs now) override;
-  Result<bool> HasDueExpiries(std::string_view account_id, TimeMs now) override;
-  Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) override;
-  Result<std::vector<ReviewRequest>> ListReviewRequests(const ReviewFilter& filter) override;
-  Result<std::optional<ReviewRequest>> FindReviewRequest(std::string_view request_id) override;
-  Result<std::optional<Document>> FindDocument(std::string_view account_id,
-                                               std::string_view document_id) override;
-  Result<std::vector<Document>> ListDocuments(std::string_view account_id,
-                                              const DocumentFilter& filter) override;
-  Result<bool> DocumentNameExists(std::string_view name) override;
-  Result<bool> IsSpecialNumberAllowed(std::string_view account_id,
-                                      std::string_view phone_number) override;
-  Result<std::optional<MfaTransaction>> FindMfaTransaction(
-      std::string_view transaction_id) override;
-  Result<std::vector<TimeMs>> ListCallTimes(std::string_view account_id,
-                                            std::string_view phone_number, TimeMs since) override;
-
-  Status InsertAccount(const Account& account) override;
-  Status UpdateAccount(const Account& account) override;
-  Status InsertApiKey(const StoredApiKey& key) override;
-  Status UpdateApiKeyState(std::string_view api_key, ActiveState state) override;
-  Status InsertSenderId(const SenderId& entry) override;
-  Status UpdateSenderId(const SenderId& entry) override;
-  Status AppendLog(std::string_view handle_key, const LogEntry& entry) override;
-  Status DeleteSenderId(std::string_view handle_key) override;
-  Result<bool> RecordSignature(std::string_view signature, TimeMs keep_until) override;
-  Result<int> PruneSignatures(TimeMs now) override;
-  Status AllowSpecialNumber(std::string_view account_id, std::string_view phone_number,
-                            TimeMs now) override;
-  Status InsertMfaTransaction(const MfaTransaction& t) override;
-  Status UpdateMfaTransaction(const MfaTransaction& t) override;
-  Status DeleteMfaTransaction(std::string_view transaction_id) override;
-  Status VoidOpenMfaTransactions(std::string_view handle_key, std::string_view except) override;
-  Result<int> PruneMfaTransactions(TimeMs before) override;
-  Status InsertDocument(const Document& document) override;
-  Status DeleteDocument(std::string_view document_id) override;
-  Status InsertReviewRequest(const ReviewRequest& request) override;
-  Status UpdateReviewRequest(const ReviewRequest& request) override;
-  Status ReleaseDocuments(std::string_view request_id) override;
+  AccountsRepository& accounts() override { return accounts_; }
+  NumbersRepository& numbers() override { return numbers_; }
+  VerificationsRepository& verifications() override { return verifications_; }
+  DocumentsRepository& documents() override { return documents_; }
+  ReviewsRepository& reviews() override { return reviews_; }
+  EventsRepository& events() override { return events_; }
 
  private:
-  // Fills log, approvals and unlock of entries read by their rows.
-  Status LoadDetails(std::vector<SenderId>& entries);
-  // Fills `documents` of requests read by their rows.
-  Status LoadRequestDocuments(std::vector<ReviewRequest>& requests);
-
-  Connection& conn_;
+  SqliteAccounts accounts_;
+  SqliteReviews reviews_;  // before numbers_, which reads through it
+  SqliteNumbers numbers_;
+  SqliteVerifications verifications_;
+  SqliteDocuments documents_;
+  SqliteEvents events_;
 };
 
 }  // namespace senderid::sqlite

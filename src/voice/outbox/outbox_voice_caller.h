@@ -13,8 +13,8 @@ namespace senderid {
 class OutboxVoiceCaller final : public VoiceCaller {
  public:
   explicit OutboxVoiceCaller(std::string path) : path_(std::move(path)) {}
-  // Appends and fsyncs the line; kVoiceCallFailed when the file cannot be written.
-  Status Place(const VoiceCall& call) override;
+  // Appends and fsyncs the line; kRefused when the file cannot be written.
+  CallOutcome Place(const VoiceCall& call) override;
 
  private:
   std::string path_;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/ports/crypto.h"
 #include "core/ports/voice_caller.h"
 
 namespace senderid {
@@ -21,15 +22,18 @@ struct WebhookOptions {
 
 class WebhookVoiceCaller final : public VoiceCaller {
  public:
-  explicit WebhookVoiceCaller(WebhookOptions options);
-  // kVoiceCallFailed on a refused connection, a timeout or a non-2xx answer.
-  Status Place(const VoiceCall& call) override;
+  // `crypto` computes the signature (its HMAC; the secret is the gateway's, not the master key).
+  WebhookVoiceCaller(WebhookOptions options, const Crypto& crypto);
+  // kRefused on a refused connection, a non-2xx answer or too many calls in flight; kTimedOut when
+  // the gateway did not answer within the timeout (it may have dialled).
+  CallOutcome Place(const VoiceCall& call) override;
 
   // "sha256=<hex>": what the gateway should recompute over the body it received.
-  static std::string Signature(std::string_view secret, std::string_view body);
+  std::string Signature(std::string_view body) const;
 
  private:
   WebhookOptions options_;
+  const Crypto& crypto_;
   std::atomic<int> in_flight_{0};
 };
 

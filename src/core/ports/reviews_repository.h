@@ -1,0 +1,36 @@
+#pragma once
+// Review requests (SPEC §3.3–3.5, §10): evidence, limit raises and duplicate unlocks, with the
+// documents attached to them. Inside a store transaction (see store.h). Written only by
+// core/lifecycle.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/error.h"
+#include "core/values.h"
+
+namespace senderid {
+
+class ReviewsReader {
+ public:
+  virtual ~ReviewsReader() = default;
+  // Requests matching `filter`, with their document ids in order, oldest first (date_created, then
+  // request_id).
+  virtual Result<std::vector<ReviewRequest>> List(const ReviewFilter& filter) = 0;
+  virtual Result<std::optional<ReviewRequest>> Find(std::string_view request_id) = 0;
+};
+
+class ReviewsRepository : public ReviewsReader {
+ public:
+  // A new request with its documents attached (which makes them used). kAlreadyExists when the id
+  // is taken.
+  virtual Status Insert(const ReviewRequest& request) = 0;
+  // Stores status, reason, decided_by, date_decided and date_updated.
+  virtual Status Update(const ReviewRequest& request) = 0;
+  // Detaches the request's documents: they stay listed on it but count as used no more.
+  virtual Status ReleaseDocuments(std::string_view request_id) = 0;
+};
+
+}  // namespace senderid

@@ -1,0 +1,42 @@
+#include "http/routes.h"
+
+#include "http/handlers/call.h"
+
+namespace senderid::http {
+namespace {
+
+using A = Access;
+using B = BodySize;
+using R = RunOn;
+namespace h = handlers;
+
+// Order matters only where a literal and a parameter meet (numbers/active vs numbers/{…}): the
+// router refuses a parameter that another route has as a literal, whatever the order.
+constexpr Route kRoutes[] = {
+    {"GET", "/healthz", A::kPublic, B::kSmall, R::kInline, h::Healthz},
+    {"POST", "/senderid/v1/numbers", A::kWrite, B::kSmall, R::kWorker, h::CreateNumber},
+    {"GET", "/senderid/v1/numbers", A::kRead, B::kSmall, R::kWorker, h::ListNumbers},
+    {"GET", "/senderid/v1/numbers/active", A::kRead, B::kSmall, R::kWorker, h::ActiveNumbers},
+    {"PUT", "/senderid/v1/numbers/{phoneNumber}", A::kWrite, B::kSmall, R::kWorker, h::UpdateNumber},
+    {"DELETE", "/senderid/v1/numbers/{phoneNumber}", A::kWrite, B::kSmall, R::kWorker,
+     h::DeleteNumber},
+    {"PUT", "/senderid/v1/numbers/{phoneNumber}/authenticate", A::kWrite, B::kSmall, R::kWorker,
+     h::AuthenticateNumber},
+    {"POST", "/senderid/v1/papers/approval/{phoneNumber}", A::kWrite, B::kSmall, R::kWorker,
+     h::SubmitEvidence},
+    {"POST", "/senderid/v1/papers/limitation", A::kWrite, B::kSmall, R::kWorker, h::RequestLimit},
+    {"POST", "/senderid/v1/papers/duplicate/{phoneNumber}", A::kWrite, B::kSmall, R::kWorker,
+     h::RequestUnlock},
+    {"POST", "/senderid/v1/documents", A::kWrite, B::kUpload, R::kWorker, h::UploadDocument},
+    {"GET", "/senderid/v1/documents", A::kRead, B::kSmall, R::kWorker, h::ListDocuments},
+    {"DELETE", "/senderid/v1/documents", A::kWrite, B::kSmall, R::kWorker, h::DeleteDocuments},
+    {"GET", "/senderid/v1/documents/{documentId}", A::kRead, B::kSmall, R::kWorker, h::GetDocument},
+    {"GET", "/senderid/v1/documents/{documentId}/file", A::kRead, B::kSmall, R::kWorker,
+     h::DocumentFile},
+};
+
+}  // namespace
+
+std::span<const Route> CustomerRoutes() { return kRoutes; }
+
+}  // namespace senderid::http

@@ -1,0 +1,104 @@
+#include "store/sqlite/sqlite_accounts.h"
+
+#include <utility>
+
+namespace senderid::sqlite {
+namespace {
+
+ActiveState ParseState(const std::string& s) {
+  return s == "ACTIVE" ? ActiveState::kActive : ActiveState::kInactive;
+}
+
+constexpr const char* kKeyColumns =
+    "SELECT api_key, account_id, sealed_secret, scopes, state, date_created FROM api_keys ";
+
+StoredApiKey ReadKeyRow(const Statement& st) {
+  StoredApiKey k;
+  k.api_key = st.Text(0);
+  k.account_id = st.Text(1);
+  k.sealed_secret = st.Blob(2);
+  k.scopes = static_cast<unsigned>(st.Int(3));
+  k.state = ParseState(st.Text(4));
+  k.date_created = st.Int(5);
+  return k;
+}
+
+}  // namespace
+
+Result<std::optional<Account>> SqliteAccounts::Find(std::string_view account_id) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT account_id, name, limit_count, state, date_created, "
+                                     "date_updated FROM accounts WHERE account_id = ?"));
+  st.Bind(1, account_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Account>();
+  Account a;
+  a.account_id = st.Text(0);
+  a.name = st.Text(1);
+  a.limit = static_cast<int>(st.Int(2));
+  a.state = ParseState(st.Text(3));
+  a.date_created = st.Int(4);
+  a.date_updated = st.Int(5);
+  return std::optional<Account>(std::move(a));
+}
+
+Result<std::optional<StoredApiKey>> SqliteAccounts::FindKey(std::string_view api_key) {
+  static const std::string sql = std::string(kKeyColumns) + "WHERE api_key = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, api_key);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoredApiKey>();
+  return std::optional<StoredApiKey>(ReadKeyRow(st));
+}
+
+Result<std::vector<StoredApiKey>> SqliteAccounts::ListKeys(std::string_view account_id) {
+  // api_keys_by_account finds the rows; an account has a handful of keys, so sorting them is free.
+  static const std::string sql =
+      std::string(kKeyColumns) + "WHERE account_id = ? ORDER BY date_created, api_key";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id);
+  return st.Collect(ReadKeyRow);
+}
+
+Status SqliteAccounts::Insert(const Account& a) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO accounts (account_id, name, limit_count, state, date_created, "
+                    "date_updated) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  st.Bind(1, a.account_id).Bind(2, a.name).Bind(3, static_cast<int64_t>(a.limit));
+  st.Bind(4, ToString(a.state)).Bind(5, a.date_created).Bind(6, a.date_updated);
+  SID_ASSIGN_OR_RETURN(int changed, st.Run());
+  if (changed == 0) return Error(ErrorCode::kAlreadyExists, "account exists: " + a.account_id);
+  return OkStatus();
+}
+
+Status SqliteAccounts::Update(const Account& a) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE accounts SET name = ?, limit_count = ?, state = ?, "
+                                     "date_updated = ? WHERE account_id = ?"));
+  st.Bind(1, a.name).Bind(2, static_cast<int64_t>(a.limit)).Bind(3, ToString(a.state));
+  st.Bind(4, a.date_updated).Bind(5, a.account_id);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteAccounts::InsertKey(const StoredApiKey& k) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("INSERT INTO api_keys (api_key, account_id, sealed_secret, scopes, state, "
+                    "date_created) VALUES (?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, k.api_key).Bind(2, k.account_id).BindBlob(3, k.sealed_secret);
+  st.Bind(4, static_cast<int64_t>(k.scopes)).Bind(5, ToString(k.state)).Bind(6, k.date_created);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteAccounts::SetKeyState(std::string_view api_key, ActiveState state) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE api_keys SET state = ? WHERE api_key = ?"));
+  st.Bind(1, ToString(state)).Bind(2, api_key);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+}  // namespace senderid::sqlite
