@@ -279,6 +279,12 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       if (!approve) reason->required();
       decide->add_option("--operator", operators[approve],
                          "Who decides (default: the login user)");
+      static std::string reason_code = std::string(kDefaultReasonCode);
+      if (!approve)
+        decide->add_option("--reason-code", reason_code,
+                           "DOCUMENT_UNREADABLE, DOCUMENT_MISMATCH, DOCUMENT_OUTDATED, "
+                           "WRONG_DOCUMENT_TYPE, INSUFFICIENT_REASON or OTHER")
+            ->capture_default_str();
       decide->callback([&cli, approve] {
         if (!Finish(cli)) return void(cli.exit_code = 2);
         auto r = OpenForCommand(cli);
@@ -286,6 +292,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
         Decision decision;
         decision.decided_by = operators[approve].empty() ? LoginName() : operators[approve];
         if (!reasons[approve].empty()) decision.reason = reasons[approve];
+        if (!approve) decision.reason_code = reason_code;
         Result<ReviewItem> item = approve ? r->reviews->Approve(ids[approve], decision)
                                           : r->reviews->Reject(ids[approve], decision);
         if (!item.ok()) return void(cli.exit_code = Fail(item.error()));

@@ -4,6 +4,7 @@
 // which names the field); the per-account caps by the services (documents, numbers).
 
 #include <cstddef>
+#include <string_view>
 
 namespace senderid::bounds {
 
@@ -13,6 +14,15 @@ inline constexpr size_t kStringFieldBytes = 1000;  // every other string field o
 // Characters (Unicode code points).
 inline constexpr size_t kUnlockReasonChars = 500;
 inline constexpr size_t kUnlockNameChars = 100;
+inline constexpr size_t kOperatorReasonChars = 500;  // what an operator tells the customer (§13)
+
+// Unicode code points of UTF-8 text (continuation bytes are not counted).
+inline size_t CodePoints(std::string_view utf8) {
+  size_t n = 0;
+  for (const char c : utf8)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
 
 // Defaults of the configurable caps.
 inline constexpr int kDocumentsPerAccount = 1000;

@@ -119,6 +119,10 @@ inline constexpr std::string_view kMfaPair = "x-mfa-data: transactionId and toke
 inline constexpr std::string_view kMfaTokenDigits = "x-mfa-data: token must be digits";
 inline constexpr std::string_view kMfaRepeated = "x-mfa-data: exactly one header expected";
 inline constexpr std::string_view kRejectionReason = "a rejection needs a reason";
+inline constexpr std::string_view kReasonTooLong = "'reason' must be at most 500 characters";
+inline constexpr std::string_view kReasonCode =
+    "'reasonCode' must be DOCUMENT_UNREADABLE, DOCUMENT_MISMATCH, DOCUMENT_OUTDATED, "
+    "WRONG_DOCUMENT_TYPE, INSUFFICIENT_REASON or OTHER";
 inline constexpr std::string_view kAccountName = "the account needs a name";
 inline constexpr std::string_view kKeyScopes = "a key needs at least one scope";
 inline constexpr std::string_view kNotSpecial =

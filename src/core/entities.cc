@@ -65,6 +65,13 @@ std::optional<ReviewKind> ParseReviewKind(std::string_view s) {
   return std::nullopt;
 }
 
+bool IsReasonCode(std::string_view code) {
+  for (std::string_view known : {"DOCUMENT_UNREADABLE", "DOCUMENT_MISMATCH", "DOCUMENT_OUTDATED",
+                                 "WRONG_DOCUMENT_TYPE", "INSUFFICIENT_REASON", "OTHER"})
+    if (code == known) return true;
+  return false;
+}
+
 std::string_view ToString(MfaState s) {
   switch (s) {
     case MfaState::kPlacing: return "PLACING";

@@ -76,6 +76,11 @@ enum class ReviewKind { kApproval, kLimitation, kDuplicate };
 std::string_view ToString(ReviewKind k);  // "approval", "limitation", "duplicate"
 std::optional<ReviewKind> ParseReviewKind(std::string_view s);
 
+// Why an operator rejected a request (SPEC §13): DOCUMENT_UNREADABLE, DOCUMENT_MISMATCH,
+// DOCUMENT_OUTDATED, WRONG_DOCUMENT_TYPE, INSUFFICIENT_REASON, OTHER — any code on any kind.
+inline constexpr std::string_view kDefaultReasonCode = "OTHER";
+bool IsReasonCode(std::string_view code);
+
 struct ReviewRequest {
   std::string request_id;  // APD…, LID…, DUP…
   ReviewKind kind = ReviewKind::kApproval;
@@ -84,7 +89,8 @@ struct ReviewRequest {
   std::string phone_number;  // approval, duplicate: the entry's number
   std::vector<std::string> documents;
   RequestStatus status = RequestStatus::kPending;
-  std::optional<std::string> reason;  // the operator's reason
+  std::optional<std::string> reason;       // the operator's reason, shown to the customer
+  std::optional<std::string> reason_code;  // a rejection's ReasonCode (SPEC §13); null otherwise
   std::string reason_for_requested;   // duplicate: the customer's reason
   std::string contact_name;           // duplicate: the customer's contact
   int limit_requested = 0;            // limitation

@@ -71,7 +71,8 @@ TEST(EncodeAccountDocTest, PendingEntryExactly) {
       R"("handleKey":"SED20181120142527ABCDEFGHIJKLMNO","status":"PENDING","method":null,)"
       R"("expireAt":"2018-12-02T05:25:27.757Z","log":[{"createAt":"2018-11-20T05:25:27.757Z",)"
       R"("message":"발신번호를 생성하였습니다."}],"approvalDocuments":[],)"
-      R"("unlockDuplicate":{"duplicateId":null,"reason":null,"reasonForRequested":null,)"
+      R"("unlockDuplicate":{"duplicateId":null,"reason":null,"reasonCode":null,)"
+      R"("reasonForRequested":null,)"
       R"("name":null,"status":null,"dateCreated":null,"dateUpdated":null},)"
       R"("dateCreated":"2018-11-20T05:25:27.757Z","dateUpdated":"2018-11-20T05:25:27.757Z"}],)"
       R"("limitationDocuments":[],"dateCreated":"2018-11-19T05:25:27.757Z",)"
@@ -130,15 +131,15 @@ TEST(EncodeAccountDocTest, FieldNamesAndOrderOfEveryShape) {
   EXPECT_EQ(s["method"], "ARS");
   EXPECT_EQ(Keys(s["log"][0]), (Names{"createAt", "message"}));
   const ordered_json& ap = s["approvalDocuments"][0];
-  EXPECT_EQ(Keys(ap), (Names{"approvalId", "documents", "status", "reason", "dateCreated",
-                             "dateUpdated"}));
+  EXPECT_EQ(Keys(ap), (Names{"approvalId", "documents", "status", "reason", "reasonCode",
+                             "dateCreated", "dateUpdated"}));
   EXPECT_EQ(ap["status"], "REJECTED");
   EXPECT_EQ(ap["reason"], "흐릿함");
   EXPECT_EQ(ap["documents"], ordered_json::array({"DOC20181120142527ABCDEFGHIJKLMNO"}));
   EXPECT_EQ(ap["dateUpdated"], "2018-11-20T05:25:27.758Z");
   const ordered_json& un = s["unlockDuplicate"];
-  EXPECT_EQ(Keys(un), (Names{"duplicateId", "reason", "reasonForRequested", "name", "status",
-                             "dateCreated", "dateUpdated"}));
+  EXPECT_EQ(Keys(un), (Names{"duplicateId", "reason", "reasonCode", "reasonForRequested", "name",
+                             "status", "dateCreated", "dateUpdated"}));
   EXPECT_EQ(un["duplicateId"], "DUP20181120142527ABCDEFGHIJKLMNO");
   EXPECT_TRUE(un["reason"].is_null()) << "no decision yet";
   EXPECT_EQ(un["reasonForRequested"], "우리 번호입니다");
@@ -151,8 +152,9 @@ TEST(EncodeAccountDocTest, FieldNamesAndOrderOfEveryShape) {
   EXPECT_TRUE(d2["method"].is_null());
 
   const ordered_json& lim = j["limitationDocuments"][0];
-  EXPECT_EQ(Keys(lim), (Names{"limitationId", "documents", "status", "reason", "limitRequested",
-                              "limitBeforeRequest", "dateCreated", "dateUpdated"}));
+  EXPECT_EQ(Keys(lim),
+            (Names{"limitationId", "documents", "status", "reason", "reasonCode", "limitRequested",
+                   "limitBeforeRequest", "dateCreated", "dateUpdated"}));
   EXPECT_EQ(lim["status"], "PENDING");
   EXPECT_TRUE(lim["reason"].is_null());
   EXPECT_EQ(lim["limitRequested"], 10);

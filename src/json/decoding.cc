@@ -5,16 +5,9 @@ namespace {
 
 constexpr int kMaxDepth = 32;
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (const char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // not a continuation byte
-  return n;
-}
-
 Status CheckBound(const char* field, const std::string& value, const StringBound& bound) {
   // A bound in characters is what SPEC says; its byte bound only caps the counting work.
-  if (bound.max_chars && (value.size() > bound.max_bytes || CodePoints(value) > *bound.max_chars))
+  if (bound.max_chars && (value.size() > bound.max_bytes || bounds::CodePoints(value) > *bound.max_chars))
     return Invalid(std::string("'") + field + "' must be at most " +
                    std::to_string(*bound.max_chars) + " characters");
   if (value.size() > bound.max_bytes)

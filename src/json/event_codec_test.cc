@@ -131,8 +131,8 @@ TEST(EventDataTest, ApprovalEventsAddThePhoneNumber) {
     r.status = status;
     if (status == RequestStatus::kRejected) r.reason = "흐릿함";
     const ordered_json j = Data(Event(type, ReviewChange{r, std::nullopt}));
-    EXPECT_EQ(Keys(j), (Names{"approvalId", "documents", "status", "reason", "dateCreated",
-                              "dateUpdated", "phoneNumber"}));
+    EXPECT_EQ(Keys(j), (Names{"approvalId", "documents", "status", "reason", "reasonCode",
+                              "dateCreated", "dateUpdated", "phoneNumber"}));
     EXPECT_EQ(j["approvalId"], "APD20181120142527ABCDEFGHIJKLMNO");
     EXPECT_EQ(j["documents"], ordered_json::array({"DOC20181120142527ABCDEFGHIJKLMNO"}));
     EXPECT_EQ(j["status"], wire);
@@ -150,8 +150,8 @@ TEST(EventDataTest, ApprovalEventsAddThePhoneNumber) {
 TEST(EventDataTest, LimitationEventsAddTheLimitOnceApproved) {
   ReviewRequest r = Request(ReviewKind::kLimitation);
   ordered_json j = Data(Event(EventType::kLimitationRequested, ReviewChange{r, std::nullopt}));
-  EXPECT_EQ(Keys(j), (Names{"limitationId", "documents", "status", "reason", "limitRequested",
-                            "limitBeforeRequest", "dateCreated", "dateUpdated"}));
+  EXPECT_EQ(Keys(j), (Names{"limitationId", "documents", "status", "reason", "reasonCode",
+                            "limitRequested", "limitBeforeRequest", "dateCreated", "dateUpdated"}));
   EXPECT_EQ(j["limitationId"], "LID20181120142527ABCDEFGHIJKLMNO");
   EXPECT_EQ(j["status"], "PENDING");
   EXPECT_EQ(j["limitRequested"], 10);
@@ -181,8 +181,8 @@ TEST(EventDataTest, UnlockEventsAddThePhoneNumber) {
     ReviewRequest r = Request(ReviewKind::kDuplicate);
     r.status = status;
     const ordered_json j = Data(Event(type, ReviewChange{r, std::nullopt}));
-    EXPECT_EQ(Keys(j), (Names{"duplicateId", "reason", "reasonForRequested", "name", "status",
-                              "dateCreated", "dateUpdated", "phoneNumber"}));
+    EXPECT_EQ(Keys(j), (Names{"duplicateId", "reason", "reasonCode", "reasonForRequested", "name",
+                              "status", "dateCreated", "dateUpdated", "phoneNumber"}));
     EXPECT_EQ(j["duplicateId"], "DUP20181120142527ABCDEFGHIJKLMNO");
     EXPECT_EQ(j["reasonForRequested"], "우리 번호입니다");
     EXPECT_EQ(j["name"], "홍길동");

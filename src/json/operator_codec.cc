@@ -45,6 +45,7 @@ ordered_json ReviewItemJson(const ReviewItem& item, std::string_view documents_d
   }
   j["documents"] = std::move(docs);
   j["reason"] = OptionalText(r.reason);
+  j["reasonCode"] = OptionalText(r.reason_code);
   j["decidedBy"] = OptionalText(r.decided_by);
   j["dateDecided"] = OptionalDate(r.date_decided);
   j["dateCreated"] = Date(r.date_created);

@@ -105,7 +105,8 @@ ReviewItem ApprovalItem() {
 TEST(EncodeReviewItemTest, ApprovalWithPathsOnlyWhenAsked) {
   ordered_json j = ordered_json::parse(EncodeReviewItem(ApprovalItem(), "/var/lib/senderid/documents"));
   EXPECT_EQ(Keys(j), (Names{"id", "kind", "status", "accountId", "accountName", "phoneNumber",
-                            "handleKey", "documents", "reason", "decidedBy", "dateDecided",
+                            "handleKey", "documents", "reason", "reasonCode", "decidedBy",
+                            "dateDecided",
                             "dateCreated", "dateUpdated"}));
   EXPECT_EQ(j["kind"], "approval");
   EXPECT_EQ(j["status"], "PENDING");

@@ -18,6 +18,7 @@ ordered_json ApprovalJson(const ReviewRequest& a) {
   j["documents"] = a.documents;
   j["status"] = ToString(a.status);
   j["reason"] = OptionalText(a.reason);
+  j["reasonCode"] = OptionalText(a.reason_code);
   j["dateCreated"] = Date(a.date_created);
   j["dateUpdated"] = Date(a.date_updated);
   return j;
@@ -26,13 +27,14 @@ ordered_json ApprovalJson(const ReviewRequest& a) {
 ordered_json UnlockJson(const std::optional<ReviewRequest>& u) {
   ordered_json j;
   if (!u) {
-    for (const char* k : {"duplicateId", "reason", "reasonForRequested", "name", "status",
-                          "dateCreated", "dateUpdated"})
+    for (const char* k : {"duplicateId", "reason", "reasonCode", "reasonForRequested", "name",
+                          "status", "dateCreated", "dateUpdated"})
       j[k] = nullptr;
     return j;
   }
   j["duplicateId"] = u->request_id;
   j["reason"] = OptionalText(u->reason);
+  j["reasonCode"] = OptionalText(u->reason_code);
   j["reasonForRequested"] = u->reason_for_requested;
   j["name"] = u->contact_name;
   j["status"] = ToString(u->status);
@@ -67,6 +69,7 @@ ordered_json LimitationJson(const ReviewRequest& l) {
   j["documents"] = l.documents;
   j["status"] = ToString(l.status);
   j["reason"] = OptionalText(l.reason);
+  j["reasonCode"] = OptionalText(l.reason_code);
   j["limitRequested"] = l.limit_requested;
   j["limitBeforeRequest"] = l.limit_before_request;
   j["dateCreated"] = Date(l.date_created);

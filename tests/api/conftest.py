@@ -55,7 +55,7 @@ SECRET_RE = re.compile(r"^[A-Z0-9]{32}$")
 DOC_KEYS = {"accountId", "limit", "senderIds", "limitationDocuments", "dateCreated", "dateUpdated"}
 SENDER_KEYS = {"phoneNumber", "handleKey", "status", "method", "expireAt", "log",
                "approvalDocuments", "unlockDuplicate", "dateCreated", "dateUpdated"}
-UNLOCK_KEYS = {"duplicateId", "reason", "reasonForRequested", "name", "status",
+UNLOCK_KEYS = {"duplicateId", "reason", "reasonCode", "reasonForRequested", "name", "status",
                "dateCreated", "dateUpdated"}
 STATUSES = {"PENDING", "ACTIVE", "INACTIVE", "DUPLICATED", "EXPIRED"}
 

@@ -41,13 +41,25 @@ MSG_TURNED_DUPLICATED = "다른 계정에서 인증이 완료되어 중복 상�
 
 DOCUMENT_KEYS = {"documentId", "accountId", "name", "originalName", "url", "category", "use",
                  "dateCreated"}
-APPROVAL_KEYS = {"approvalId", "documents", "status", "reason", "dateCreated", "dateUpdated"}
-LIMITATION_KEYS = {"limitationId", "documents", "status", "reason", "limitRequested",
+# SPEC §12 adds "reasonCode" (null unless rejected) to the three request shapes of §3.
+REASON_CODES = {"DOCUMENT_UNREADABLE", "DOCUMENT_MISMATCH", "DOCUMENT_OUTDATED", "WRONG_DOCUMENT_TYPE",
+                "INSUFFICIENT_REASON", "OTHER"}
+APPROVAL_KEYS = {"approvalId", "documents", "status", "reason", "reasonCode", "dateCreated",
+                 "dateUpdated"}
+LIMITATION_KEYS = {"limitationId", "documents", "status", "reason", "reasonCode", "limitRequested",
                    "limitBeforeRequest", "dateCreated", "dateUpdated"}
-UNLOCK_KEYS = {"duplicateId", "reason", "reasonForRequested", "name", "status", "dateCreated",
-               "dateUpdated"}
+UNLOCK_KEYS = {"duplicateId", "reason", "reasonCode", "reasonForRequested", "name", "status",
+               "dateCreated", "dateUpdated"}
 REVIEW_BASE_KEYS = {"id", "kind", "status", "accountId", "accountName", "documents", "reason",
-                    "decidedBy", "dateDecided", "dateCreated", "dateUpdated"}
+                    "reasonCode", "decidedBy", "dateDecided", "dateCreated", "dateUpdated"}
+
+
+def check_reason_code(r):
+    """reasonCode: a known code on a rejected request, null on every other."""
+    if r["status"] == "REJECTED":
+        assert r["reasonCode"] in REASON_CODES, r
+    else:
+        assert r["reasonCode"] is None, r
 REVIEW_DOC_KEYS = {"documentId", "originalName", "category", "contentType", "size", "path"}
 REQUEST_STATUSES = {"PENDING", "APPROVED", "REJECTED", "CANCELLED"}
 
@@ -312,6 +324,7 @@ def check_approval(a, documents=None, status=None):
     if status is not None:
         assert a["status"] == status, a
     assert a["reason"] is None or isinstance(a["reason"], str), a
+    check_reason_code(a)
     assert parse_iso(a["dateUpdated"]) >= parse_iso(a["dateCreated"]), a
     return a
 
@@ -327,6 +340,7 @@ def check_limitation(l, documents=None, status=None):
         assert l["status"] == status, l
     for k in ("limitRequested", "limitBeforeRequest"):
         assert isinstance(l[k], int) and not isinstance(l[k], bool), l
+    check_reason_code(l)
     assert parse_iso(l["dateUpdated"]) >= parse_iso(l["dateCreated"]), l
     return l
 
@@ -339,6 +353,7 @@ def check_unlock(u, status=None):
     assert u["status"] in REQUEST_STATUSES, u
     if status is not None:
         assert u["status"] == status, u
+    check_reason_code(u)
     assert parse_iso(u["dateUpdated"]) >= parse_iso(u["dateCreated"]), u
     return u
 

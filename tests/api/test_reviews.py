@@ -361,6 +361,7 @@ def test_reject_evidence(server, account):
                            MSG_EVIDENCE_REJECTED.format("사업자등록증 사본이 흐립니다")]
     ap = check_approval(e["approvalDocuments"][0], status="REJECTED")
     assert ap["reason"] == "사업자등록증 사본이 흐립니다"
+    assert ap["reasonCode"] == "OTHER" and item["reasonCode"] == "OTHER"  # the default (SPEC §13)
     assert number not in assert_ok(account.get(ACTIVE))
     # a new request may follow the rejection, and can be approved
     d, _ = upload_kind(account, "pdf")
@@ -774,3 +775,17 @@ def test_concurrent_operators_decide_once(server, account):
     else:
         assert item["status"] == "REJECTED" and e["status"] == "PENDING"
         assert len([m for m in messages(e) if m.startswith("관리자가 증빙자료 요청을 반려")]) == 1
+
+
+def test_reject_with_a_reason_code(server, account):
+    """SPEC §13: `reviews reject --reason-code` stores a known code; an unknown code or a reason over
+    500 characters is refused and changes nothing."""
+    number, _, _, a = pending_approval(account)
+    for args in (("--reason-code", "BLURRY"), ("--reason-code", "")):
+        assert_cli_failure(server.run_cli("reviews", "reject", a["approvalId"], "--reason", "x", *args))
+    assert_cli_failure(server.run_cli("reviews", "reject", a["approvalId"], "--reason", "가" * 501))
+    assert review(server, a["approvalId"])["status"] == "PENDING"
+    item = reject(server, a["approvalId"], "가" * 500, "--reason-code", "DOCUMENT_MISMATCH")
+    assert item["reasonCode"] == "DOCUMENT_MISMATCH"
+    ap = check_approval(entry_of(account, number)["approvalDocuments"][0], status="REJECTED")
+    assert ap["reasonCode"] == "DOCUMENT_MISMATCH"

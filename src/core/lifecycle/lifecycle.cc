@@ -192,6 +192,8 @@ Status Changes::SaveDecision(ReviewRequest& request, RequestStatus status,
                              const Decision& decision) {
   request.status = status;
   request.reason = decision.reason;
+  request.reason_code =
+      status == RequestStatus::kRejected ? decision.reason_code : std::optional<std::string>();
   request.decided_by = decision.decided_by;
   request.date_decided = now_;
   request.date_updated = now_;
@@ -250,6 +252,19 @@ Status Changes::ApproveLimit(ReviewRequest& request, const Decision& decision) {
 Status Changes::RejectLimit(ReviewRequest& request, const Decision& decision) {
   SID_TRY(SaveDecision(request, RequestStatus::kRejected, decision));
   return RecordRequest(EventType::kLimitationRejected, request);
+}
+
+// --- accounts ------------------------------------------------------------------------------------
+
+Status Changes::ChangeLimit(Account& account, int limit) {
+  if (account.limit == limit) return OkStatus();
+  const int before = account.limit;
+  account.limit = limit;
+  account.date_updated = now_;
+  SID_TRY(tx_.accounts().Update(account));
+  touched_accounts_.push_back(account.account_id);
+  return Record(DomainEvent{EventType::kAccountLimitChanged, account.account_id, now_,
+                            account.account_id, LimitChange{limit, before}});
 }
 
 // --- documents and verifications -----------------------------------------------------------------

@@ -33,10 +33,12 @@ struct RegistryOptions {
   int verified_lifetime_months = 6;     // a verification lasts this many calendar months
 };
 
-// Who decided a review, and why (SPEC §10, §13).
+// Who decided a review, and why (SPEC §10, §13). A rejection carries a reason code (checked by the
+// reviews service; OTHER when none was given); an approval none.
 struct Decision {
   std::string decided_by;
-  std::optional<std::string> reason;
+  std::optional<std::string> reason = std::nullopt;
+  std::optional<std::string> reason_code = std::nullopt;
 };
 
 class Changes;
@@ -104,6 +106,11 @@ class Changes {
   Status RejectUnlock(ReviewRequest& request, SenderId& entry, const Decision& decision);
   Status ApproveLimit(ReviewRequest& request, const Decision& decision);
   Status RejectLimit(ReviewRequest& request, const Decision& decision);
+
+  // --- accounts ---------------------------------------------------------------------------------
+  // An operator sets the account's limit (SPEC §13; it may go below the current count); a no-op
+  // when it is already `limit`. account.limit_changed.
+  Status ChangeLimit(Account& account, int limit);
 
   // --- documents and verifications --------------------------------------------------------------
   Status AddDocument(const Document& document);               // document.uploaded

@@ -398,3 +398,35 @@ TEST_P(LifecycleTest, ConcurrentChangesKeepEachAccountsSequenceGapFree) {
 
 }  // namespace
 }  // namespace senderid
+
+namespace senderid {
+namespace {
+
+// account.limit_changed: an operator's edit of the limit, with the limit before; none for a no-op.
+TEST_P(LifecycleTest, ChangingTheLimitRecordsItsEvent) {
+  const auto change = [&](int limit) {
+    Status s = store().Write([&](WriteTx& tx) -> Status {
+      SID_ASSIGN_OR_RETURN(std::optional<Account> a, tx.accounts().Find(account_));
+      return lifecycle().Begin(tx, clock_.Now()).ChangeLimit(*a, limit);
+    });
+    ASSERT_TRUE(s.ok()) << s.error().message;
+  };
+  const int before = AccountOf(account_).limit;
+  clock_.Advance(kSecond);
+  change(before + 7);
+  change(before + 7);
+  change(1);  // below the current count is allowed
+  EXPECT_EQ(AccountOf(account_).limit, 1);
+  EXPECT_EQ(AccountOf(account_).date_updated, clock_.Now());
+  const std::vector<EventRecord> events = EventsOf(account_, EventType::kAccountLimitChanged);
+  ASSERT_EQ(events.size(), 2u);
+  const LimitChange first = std::get<LimitChange>(Captured(events[0]).data);
+  EXPECT_EQ(first.limit, before + 7);
+  EXPECT_EQ(first.limit_before, before);
+  const LimitChange second = std::get<LimitChange>(Captured(events[1]).data);
+  EXPECT_EQ(second.limit, 1);
+  EXPECT_EQ(second.limit_before, before + 7);
+}
+
+}  // namespace
+}  // namespace senderid

@@ -27,7 +27,7 @@ class ReviewsRepository : public ReviewsReader {
   // A new request with its documents attached (which makes them used). kAlreadyExists when the id
   // is taken.
   virtual Status Insert(const ReviewRequest& request) = 0;
-  // Stores status, reason, decided_by, date_decided and date_updated.
+  // Stores status, reason, reason_code, decided_by, date_decided and date_updated.
   virtual Status Update(const ReviewRequest& request) = 0;
   // Detaches the request's documents: they stay listed on it but count as used no more.
   virtual Status ReleaseDocuments(std::string_view request_id) = 0;

@@ -1,5 +1,6 @@
 #include "core/services/reviews_service.h"
 
+#include "core/bounds.h"
 #include "core/catalogue.h"
 #include "core/lifecycle/queries.h"
 
@@ -56,16 +57,26 @@ Result<std::vector<ReviewItem>> ReviewsService::List(const ReviewFilter& filter)
       });
 }
 
-Result<ReviewItem> ReviewsService::Approve(const std::string& request_id,
-                                           const Decision& decision) {
+Result<ReviewItem> ReviewsService::Approve(const std::string& request_id, Decision decision) {
+  SID_TRY(CheckReason(decision));
+  decision.reason_code.reset();
   return Decide(request_id, true, decision);
 }
 
-Result<ReviewItem> ReviewsService::Reject(const std::string& request_id,
-                                          const Decision& decision) {
+Result<ReviewItem> ReviewsService::Reject(const std::string& request_id, Decision decision) {
   if (!decision.reason || decision.reason->empty())
     return Error(ErrorCode::kValidationError, std::string(text::invalid::kRejectionReason));
+  SID_TRY(CheckReason(decision));
+  if (!decision.reason_code) decision.reason_code = std::string(kDefaultReasonCode);
+  if (!IsReasonCode(*decision.reason_code))
+    return Error(ErrorCode::kValidationError, std::string(text::invalid::kReasonCode));
   return Decide(request_id, false, decision);
+}
+
+Status ReviewsService::CheckReason(const Decision& decision) {
+  if (decision.reason && bounds::CodePoints(*decision.reason) > bounds::kOperatorReasonChars)
+    return Error(ErrorCode::kValidationError, std::string(text::invalid::kReasonTooLong));
+  return OkStatus();
 }
 
 Result<ReviewItem> ReviewsService::Decide(const std::string& request_id, bool approve,

@@ -27,11 +27,13 @@ class ReviewsService {
   // kAlreadyApproved (verified meanwhile) or kDuplicatedSenderId (held elsewhere, or DUPLICATED);
   // for an unlock kAlreadyApproved when the number is no longer DUPLICATED. A refused decision
   // changes nothing.
-  Result<ReviewItem> Approve(const std::string& request_id, const Decision& decision);
-  // kValidationError without a reason.
-  Result<ReviewItem> Reject(const std::string& request_id, const Decision& decision);
+  Result<ReviewItem> Approve(const std::string& request_id, Decision decision);
+  // kValidationError without a reason, or with an unknown reason code (default OTHER). A reason is
+  // at most 500 characters on both.
+  Result<ReviewItem> Reject(const std::string& request_id, Decision decision);
 
  private:
+  static Status CheckReason(const Decision& decision);
   Result<ReviewItem> Decide(const std::string& request_id, bool approve, const Decision& decision);
 
   Store& store_;

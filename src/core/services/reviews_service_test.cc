@@ -625,3 +625,51 @@ TEST_P(ReviewsTest, ListShowsOnlyTheDocumentsStillStored) {
 
 }  // namespace
 }  // namespace senderid
+
+namespace senderid {
+namespace {
+
+// SPEC §13 reason codes: a rejection stores one (OTHER by default), an approval none; unknown codes
+// and reasons over 500 characters are refused before anything changes.
+TEST_P(ReviewsTest, RejectionsCarryAReasonCode) {
+  const std::string first = OpenEvidence(account_, kNumber);
+  Result<ReviewItem> r = Reviews().Reject(first, kReject);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->request.reason_code, "OTHER");
+  EXPECT_EQ(MustRequest(first).reason_code, "OTHER");
+
+  clock_.Advance(kSecond);  // requests are listed by creation time
+  const std::string second = OpenEvidence(account_, kNumber);
+  Decision unreadable = kReject;
+  unreadable.reason_code = "DOCUMENT_UNREADABLE";
+  Result<ReviewItem> second_rejected = Reviews().Reject(second, unreadable);
+  ASSERT_TRUE(second_rejected.ok()) << second_rejected.error().message;
+  EXPECT_EQ(MustRequest(second).reason_code, "DOCUMENT_UNREADABLE");
+  const std::vector<EventRecord> rejected = EventsOf(account_, EventType::kApprovalRejected);
+  ASSERT_EQ(rejected.size(), 2u);
+  EXPECT_EQ(std::get<ReviewChange>(Captured(rejected[1]).data).request.reason_code,
+            "DOCUMENT_UNREADABLE");
+
+  clock_.Advance(kSecond);  // requests are listed by creation time
+  const std::string third = OpenEvidence(account_, kNumber);
+  Decision unknown = kReject;
+  unknown.reason_code = "BLURRY";
+  EXPECT_EQ(Reviews().Reject(third, unknown).error().code, ErrorCode::kValidationError);
+  Decision too_long = kReject;
+  too_long.reason = std::string(501 * 3, '\0');
+  for (size_t i = 0; i < 501; ++i) too_long.reason->replace(i * 3, 3, "가");
+  EXPECT_EQ(Reviews().Reject(third, too_long).error().code, ErrorCode::kValidationError);
+  too_long.reason->resize(500 * 3);  // 500 characters: accepted
+  ASSERT_TRUE(Reviews().Reject(third, too_long).ok());
+
+  // An approval carries no code, whatever the decision says.
+  clock_.Advance(kSecond);  // requests are listed by creation time
+  const std::string fourth = OpenEvidence(account_, kNumber);
+  Decision approve = kApprove;
+  approve.reason_code = "OTHER";
+  ASSERT_TRUE(Reviews().Approve(fourth, approve).ok());
+  EXPECT_FALSE(MustRequest(fourth).reason_code.has_value());
+}
+
+}  // namespace
+}  // namespace senderid

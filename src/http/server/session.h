@@ -272,6 +272,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Respond(Response r, bool close) {
     if (state_ == State::kClosed) return;
+    // The request is handled: its body's share of the budget is free before the client can see
+    // the answer (so a client that reads it and sends more never finds it still taken).
+    ReleaseBody();
     close_after_ = close_after_ || close;
     r = wire::CheckedResponse(std::move(r), request_id_);
     log_account_ = std::move(r.log_account);
@@ -289,7 +292,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnWrite(wire::beast::error_code ec) {
     LogAccess();
-    ReleaseBody();
     if (state_ == State::kClosed) return;
     if (ec) return Close();
     if (close_after_) return Linger();

@@ -417,6 +417,7 @@ class MemoryReviews final : public ReviewsRepository, private Rows {
       ReviewRequest& r = it->second.request;
       r.status = request.status;
       r.reason = request.reason;
+      r.reason_code = request.reason_code;
       r.decided_by = request.decided_by;
       r.date_decided = request.date_decided;
       r.date_updated = request.date_updated;

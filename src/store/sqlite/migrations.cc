@@ -154,6 +154,11 @@ CREATE INDEX events_by_subject ON events (account_id, type, subject, date_create
 -- Retention deletes the oldest events of every account at once.
 CREATE INDEX events_by_date ON events (date_created);
 )sql",
+
+    // 5: why an operator rejected a request (SPEC §13 reason codes).
+    R"sql(
+ALTER TABLE review_requests ADD COLUMN reason_code TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

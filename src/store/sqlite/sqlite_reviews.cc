@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kReviewColumns =
     "SELECT request_id, kind, account_id, handle_key, phone_number, status, reason, "
     "reason_for_requested, contact_name, limit_requested, limit_before_request, decided_by, "
-    "date_decided, date_created, date_updated FROM review_requests ";
+    "date_decided, date_created, date_updated, reason_code FROM review_requests ";
 
 ReviewRequest ReadReviewRow(const Statement& st) {
   ReviewRequest r;
@@ -28,6 +28,7 @@ ReviewRequest ReadReviewRow(const Statement& st) {
   r.date_decided = st.OptionalInt(12);
   r.date_created = st.Int(13);
   r.date_updated = st.Int(14);
+  r.reason_code = st.OptionalText(15);
   return r;
 }
 
@@ -83,8 +84,8 @@ Status SqliteReviews::Insert(const ReviewRequest& r) {
       conn_.Prepare("INSERT INTO review_requests (request_id, kind, account_id, handle_key, "
                     "phone_number, status, reason, reason_for_requested, contact_name, "
                     "limit_requested, limit_before_request, decided_by, date_decided, "
-                    "date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?)"));
+                    "date_created, date_updated, reason_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?)"));
   st.Bind(1, r.request_id).Bind(2, ToString(r.kind)).Bind(3, r.account_id).Bind(4, r.handle_key);
   st.Bind(5, r.phone_number).Bind(6, ToString(r.status));
   if (r.reason) st.Bind(7, *r.reason); else st.BindNull(7);
@@ -93,6 +94,7 @@ Status SqliteReviews::Insert(const ReviewRequest& r) {
   st.Bind(11, static_cast<int64_t>(r.limit_before_request));
   if (r.decided_by) st.Bind(12, *r.decided_by); else st.BindNull(12);
   st.Bind(13, r.date_decided).Bind(14, r.date_created).Bind(15, r.date_updated);
+  if (r.reason_code) st.Bind(16, *r.reason_code); else st.BindNull(16);
   SID_TRY(st.Run());
   int64_t position = 0;
   for (const std::string& document_id : r.documents) {
@@ -109,11 +111,13 @@ Status SqliteReviews::Update(const ReviewRequest& r) {
   SID_ASSIGN_OR_RETURN(
       Statement st,
       conn_.Prepare("UPDATE review_requests SET status = ?, reason = ?, decided_by = ?, "
-                    "date_decided = ?, date_updated = ? WHERE request_id = ?"));
+                    "date_decided = ?, date_updated = ?, reason_code = ? WHERE request_id = ?"));
   st.Bind(1, ToString(r.status));
   if (r.reason) st.Bind(2, *r.reason); else st.BindNull(2);
   if (r.decided_by) st.Bind(3, *r.decided_by); else st.BindNull(3);
-  st.Bind(4, r.date_decided).Bind(5, r.date_updated).Bind(6, r.request_id);
+  st.Bind(4, r.date_decided).Bind(5, r.date_updated);
+  if (r.reason_code) st.Bind(6, *r.reason_code); else st.BindNull(6);
+  st.Bind(7, r.request_id);
   SID_TRY(st.Run());
   return OkStatus();
 }
