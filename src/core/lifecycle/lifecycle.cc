@@ -12,6 +12,19 @@ namespace {
 
 constexpr std::string_view kEventPrefix = "EVT";
 
+// A new PENDING request of `kind` about `entry`, made now.
+ReviewRequest NewEntryRequest(ReviewKind kind, const SenderId& entry, std::string id, TimeMs now) {
+  ReviewRequest r;
+  r.request_id = std::move(id);
+  r.kind = kind;
+  r.account_id = entry.account_id;
+  r.handle_key = entry.handle_key;
+  r.phone_number = entry.phone_number;
+  r.date_created = now;
+  r.date_updated = now;
+  return r;
+}
+
 EventType CancelledType(ReviewKind kind) {
   return kind == ReviewKind::kDuplicate ? EventType::kDuplicateCancelled
                                         : EventType::kApprovalCancelled;
@@ -133,15 +146,8 @@ Status Changes::Delete(const SenderId& entry) {
 
 Result<ReviewRequest> Changes::RequestEvidence(SenderId& entry, std::vector<std::string> documents,
                                                std::string approval_id) {
-  ReviewRequest r;
-  r.request_id = std::move(approval_id);
-  r.kind = ReviewKind::kApproval;
-  r.account_id = entry.account_id;
-  r.handle_key = entry.handle_key;
-  r.phone_number = entry.phone_number;
+  ReviewRequest r = NewEntryRequest(ReviewKind::kApproval, entry, std::move(approval_id), now_);
   r.documents = std::move(documents);
-  r.date_created = now_;
-  r.date_updated = now_;
   SID_TRY(tx_.reviews().Insert(r));
   entry.approvals.push_back(r);
   SID_TRY(AppendLog(entry, now_, std::string(text::log::kDocumentsSubmitted)));
@@ -170,16 +176,9 @@ Result<ReviewRequest> Changes::RequestLimit(const Account& account,
 
 Result<ReviewRequest> Changes::RequestUnlock(SenderId& entry, std::string reason,
                                              std::string contact_name, std::string duplicate_id) {
-  ReviewRequest r;
-  r.request_id = std::move(duplicate_id);
-  r.kind = ReviewKind::kDuplicate;
-  r.account_id = entry.account_id;
-  r.handle_key = entry.handle_key;
-  r.phone_number = entry.phone_number;
+  ReviewRequest r = NewEntryRequest(ReviewKind::kDuplicate, entry, std::move(duplicate_id), now_);
   r.reason_for_requested = std::move(reason);
   r.contact_name = std::move(contact_name);
-  r.date_created = now_;
-  r.date_updated = now_;
   SID_TRY(tx_.reviews().Insert(r));
   entry.unlock = r;
   SID_TRY(AppendLog(entry, now_, text::log::UnlockRequested(r.contact_name, r.reason_for_requested)));
