@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
-#   SECONDS  per target (default 30): targets run one after another, each -max_total_time=SECONDS.
+#   SECONDS  per target (default 30): nproc targets at a time, each -max_total_time=SECONDS.
 #            0 = no time limit: the targets run in parallel until one crashes or Ctrl-C.
 #   TARGET   names of tests/fuzz/corpus/* (default: all), e.g. `tests/fuzz/run.sh 0 http_request`.
 #
@@ -73,11 +73,21 @@ report() {
 
 failed=0
 if [ "$seconds" -gt 0 ]; then
+  # nproc targets at a time: each libFuzzer process is single-threaded, so a run of all targets
+  # takes ceil(targets / nproc) × SECONDS instead of targets × SECONDS.
+  declare -A running=()
   for t in "${targets[@]}"; do
     rm -f "$build/fuzz/$t"/artifacts/*
-    status=0
-    fuzz "$t" || status=$?
-    report "$t" "$status" || failed=1
+    fuzz "$t" &
+    running[$!]="$t"
+    while [ ${#running[@]} -ge "$(nproc)" ] || { [ "$t" = "${targets[-1]}" ] && [ ${#running[@]} -gt 0 ]; }; do
+      status=0
+      pid=""
+      wait -n -p pid "${!running[@]}" || status=$?
+      [ -n "$pid" ] || continue
+      report "${running[$pid]}" "$status" || failed=1
+      unset "running[$pid]"
+    done
   done
 else
   declare -A target_of=()
