@@ -1,7 +1,8 @@
-"""Checks real answers against the OpenAPI document (SPEC §14): the document cannot drift from the server.
+"""Checks real answers against the OpenAPI documents (SPEC §14): the documents cannot drift from the server.
 
 conftest.http_request hands every answer it receives to `check()`, which finds the operation of
-(route template, method) in docs/openapi/customer.json, the response of the answer's status, and
+(route template, method) in docs/openapi/customer.json (admin.json for `/admin/…` and `/metrics`,
+the paths only the admin listener of SPEC §13 answers), the response of the answer's status, and
 validates the body against that response's schema (JSON Schema 2020-12, Debian's python3-jsonschema).
 What fails:
   - a status the operation does not document, a Content-Type it does not list, a body its schema refuses;
@@ -25,6 +26,7 @@ from jsonschema import Draft202012Validator, RefResolver
 
 REPO = Path(__file__).resolve().parents[2]
 CUSTOMER_DOC = REPO / "docs" / "openapi" / "customer.json"
+ADMIN_DOC = REPO / "docs" / "openapi" / "admin.json"
 
 ENABLED = os.environ.get("SENDERID_OPENAPI_CHECK", "1") not in ("0", "false", "no")
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -101,17 +103,30 @@ def _parameter(segment):
 
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_customer = None
-_customer_lock = threading.Lock()
+_documents = {}
+_lock = threading.Lock()
 _mismatches = []
 
 
+def _document(path):
+    with _lock:
+        if path not in _documents:
+            _documents[path] = Document(path)
+        return _documents[path]
+
+
 def customer():
-    global _customer
-    with _customer_lock:
-        if _customer is None:
-            _customer = Document(CUSTOMER_DOC)
-        return _customer
+    return _document(CUSTOMER_DOC)
+
+
+def admin():
+    return _document(ADMIN_DOC)
+
+
+def document_for(target):
+    """The document that describes `target`: admin.json for the admin listener's own paths."""
+    path = urlsplit(target).path
+    return admin() if path.startswith("/admin/") or path == "/metrics" else customer()
 
 
 def _header(headers, name):
@@ -187,15 +202,15 @@ def check(method, target, status, headers, body):
     if not ENABLED:
         return
     try:
-        verify(customer(), method, target, status, headers, body)
+        verify(document_for(target), method, target, status, headers, body)
     except Mismatch as e:
-        with _customer_lock:
+        with _lock:
             _mismatches.append(str(e))
 
 
 def take_mismatches():
     """The mismatches recorded since the last call (on any thread), and forgets them."""
-    with _customer_lock:
+    with _lock:
         taken = list(_mismatches)
         del _mismatches[:]
     return taken

@@ -138,3 +138,14 @@ def test_checker_accepts_what_the_document_describes():
                          _body({"errorCode": "MethodNotAllowed", "errorMessage": "x"}))
     openapi_check.verify(doc, "PUT", "/senderid/v1/numbers/01000000000", 409, JSON,
                          _body({"errorCode": "FailedToUpdate", "errorMessage": "x"}))
+
+
+def test_checker_takes_admin_paths_to_the_admin_document():
+    assert openapi_check.document_for("/admin/v1/reviews?limit=5") is openapi_check.admin()
+    assert openapi_check.document_for("/metrics") is openapi_check.admin()
+    assert openapi_check.document_for("/senderid/v1/numbers") is openapi_check.customer()
+    with pytest.raises(openapi_check.Mismatch):
+        openapi_check.verify(openapi_check.admin(), "GET", "/admin/v1/reviews", 200, JSON,
+                             _body({"data": [], "nextKey": None, "extra": True}))
+    openapi_check.verify(openapi_check.admin(), "GET", "/admin/v1/reviews", 401, JSON,
+                         _body({"errorCode": "Unauthorized", "errorMessage": "x"}))
