@@ -9,7 +9,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev libcurl4-openssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest python3-pytest-xdist curl sqlite3 procps
+  python3 python3-pytest python3-pytest-xdist python3-jsonschema curl sqlite3 procps
   "$@"
 )
 missing=()

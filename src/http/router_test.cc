@@ -250,15 +250,16 @@ TEST(RouteTest, ActiveIsNeverAPhoneNumber) {
 // Properties of the customer table as a whole (SPEC §4).
 TEST(CustomerRoutesTest, EveryRouteIsReachableAndConsistent) {
   const std::span<const Route> table = CustomerRoutes();
-  EXPECT_EQ(table.size(), 15u);
+  EXPECT_EQ(table.size(), 16u);
   std::set<std::string> names;
   for (const Route& route : table) {
     const std::string name = NameOf(&route);
     SCOPED_TRACE(name);
     EXPECT_TRUE(names.insert(name).second) << "listed twice";
     EXPECT_NE(route.handler, nullptr);
-    // Scopes: read for GET, write for the rest; only /healthz is public and inline.
-    if (route.path == "/healthz") {
+    // Scopes: read for GET, write for the rest; only /healthz and the OpenAPI document (SPEC §4,
+    // §14: no authentication, a static buffer) are public and inline.
+    if (route.path == "/healthz" || route.path == "/senderid/v1/openapi.json") {
       EXPECT_EQ(route.access, Access::kPublic);
       EXPECT_EQ(route.run, RunOn::kInline);
     } else {

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+import openapi_check
+
 REPO = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("SENDERID_BIN") or str(REPO / "build" / "senderid")
 
@@ -224,7 +226,9 @@ def http_request(port, method, path, body=None, headers=None, timeout=REQUEST_TI
         conn.request(method, path, body=body, headers=dict(headers or {}))
         r = conn.getresponse()
         data = r.read()
-        return Resp(r.status, list(r.getheaders()), data)
+        resp = Resp(r.status, list(r.getheaders()), data)
+        openapi_check.check(method, path, resp.status, resp.headers, resp.body)
+        return resp
     finally:
         conn.close()
 
@@ -730,6 +734,15 @@ class Account:
 
 # ---------------------------------------------------------------------------------------------------
 # Fixtures
+
+@pytest.fixture(autouse=True)
+def openapi_conformance():
+    """Every answer a test received matches docs/openapi/customer.json (tests/api/openapi_check.py)."""
+    yield
+    mismatches = openapi_check.take_mismatches()
+    if mismatches:
+        pytest.fail(f"{len(mismatches)} answer(s) differ from the OpenAPI document:\n"
+                    + "\n".join(mismatches[:10]), pytrace=False)
 
 @pytest.fixture(scope="session")
 def binary():

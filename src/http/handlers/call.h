@@ -69,6 +69,8 @@ Result<int> ParseLimit(std::string_view text);
 // One function per endpoint (SPEC §4): the file handlers/<name>.cc holds <Name>.
 namespace handlers {
 Response Healthz(const Call& call);
+Response CustomerOpenApi(const Call& call);  // openapi_document.cc
+Response AdminOpenApi(const Call& call);     // openapi_document.cc (for the admin listener)
 Response CreateNumber(const Call& call);
 Response ListNumbers(const Call& call);
 Response ActiveNumbers(const Call& call);
