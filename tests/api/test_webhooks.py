@@ -174,6 +174,12 @@ def test_schedule_spent_then_redeliver(srv, receiver):
                             {"since": "2020-01-01"})) == {"queued": 2}
     wait_delivery(a, late["webhookId"],
                   lambda ds: len(ds) == 2 and all(d["status"] == "SUCCEEDED" for d in ds))
+    first = assert_ok(a.get(f"{WEBHOOKS}/{late['webhookId']}/deliveries?limit=1"))
+    assert len(first["data"]) == 1 and first["nextKey"]
+    rest = assert_ok(a.get(f"{WEBHOOKS}/{late['webhookId']}/deliveries?limit=1&startKey={first['nextKey']}"))
+    assert len(rest["data"]) == 1 and rest["nextKey"] is None
+    assert rest["data"][0]["deliveryId"] != first["data"][0]["deliveryId"]
+    assert_error(a.get(f"{WEBHOOKS}/{late['webhookId']}/deliveries?limit=0"), 400, "ValidationError")
 
 
 def test_rotation_signs_with_both_secrets(srv, receiver):
