@@ -251,3 +251,18 @@ def test_read_key_reads_events_write_needed_for_webhooks(ev_server):
     ro = ev_server.new_key(a, ["senderid:read"])
     assert_ok(ro.get(EVENTS))
     assert_error(ro.post("/senderid/v1/webhooks", {"url": "http://127.0.0.1:9/"}), 403, "Forbidden")
+
+
+def test_expired_event_and_retention(server_factory_module):
+    s = server_factory_module(["--pending-lifetime", "1s", "--event-retention", "3s",
+                               "--sweep-interval", "100ms"])
+    a = s.new_account()
+    number = unique_number()
+    a.create(number)
+    events = wait_until(lambda: len(all_events(a)) >= 2 and all_events(a), 10, "senderid.expired")
+    assert [e["type"] for e in events] == ["senderid.created", "senderid.expired"]
+    assert events[1]["data"]["status"] == "EXPIRED" and events[1]["data"]["phoneNumber"] == number
+    wait_until(lambda: all_events(a) == [], 10, "events pruned after --event-retention")
+    a.create(unique_number())
+    page = assert_ok(a.get(f"{EVENTS}?after=0"))
+    assert [e["sequence"] for e in page["data"]] == [3], "sequence numbers stay; after starts at the oldest kept"

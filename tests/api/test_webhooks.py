@@ -237,3 +237,28 @@ def test_connection_refused_is_recorded(srv):
     a.create(unique_number())
     ds = wait_delivery(a, hook["webhookId"], lambda ds: ds[0]["error"] == "ConnectionRefused")
     assert ds[0]["responseStatus"] is None and ds[0]["durationMs"] is not None
+
+
+def test_private_target_refused_at_connect_time(server_factory, receiver):
+    """A webhook made while private targets were allowed fails ForbiddenTarget once they are not:
+    the check runs again at every attempt, and nothing reaches the receiver."""
+    s = server_factory(["--webhook-allow-private"])
+    a = s.new_account()
+    hook = create_webhook(a, receiver.url())
+    s.stop()
+    s.args = ["--webhook-retry-schedule", "5s"]
+    s.start()
+    a.create(unique_number())
+    ds = wait_delivery(a, hook["webhookId"], lambda ds: ds[0]["error"] == "ForbiddenTarget")
+    assert ds[0]["responseStatus"] is None and ds[0]["status"] == "PENDING"
+    assert receiver.snapshot() == []
+
+
+def test_allow_private_from_the_environment(server_factory, receiver):
+    s = server_factory([], env={"SENDERID_WEBHOOK_ALLOW_PRIVATE": "yes"})
+    a = s.new_account()
+    create_webhook(a, receiver.url())
+    s.stop()
+    s.env = {"SENDERID_WEBHOOK_ALLOW_PRIVATE": "0"}
+    s.start()
+    assert_error(a.post(WEBHOOKS, {"url": receiver.url()}), 400, "ValidationError")
