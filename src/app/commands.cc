@@ -9,6 +9,7 @@
 
 #include "app/duration.h"
 #include "app/sign.h"
+#include "core/retry_schedule.h"
 #include "json/operator_codec.h"
 
 namespace senderid {
@@ -38,6 +39,10 @@ bool Finish(CommandLine& cli) {
       {"--call-spacing", cli.call_spacing, cli.registry.verification.call_spacing},
       {"--call-window", cli.call_window, cli.registry.verification.call_window},
       {"--voice-timeout", cli.voice_timeout, cli.registry.voice.timeout},
+      {"--expiry-notice", cli.expiry_notice, cli.registry.registry.expiry_notice},
+      {"--event-retention", cli.event_retention, cli.registry.event_retention},
+      {"--webhook-timeout", cli.webhook_timeout, cli.registry.delivery.timeout},
+      {"--webhook-disable-after", cli.webhook_disable_after, cli.registry.delivery.disable_after},
   };
   for (const auto& d : durations) {
     const std::optional<TimeMs> value = ParseDuration(d.text);
@@ -47,6 +52,14 @@ bool Finish(CommandLine& cli) {
     }
     d.into = *value;
   }
+  const std::optional<std::vector<TimeMs>> schedule =
+      ParseRetrySchedule(cli.webhook_retry_schedule);
+  if (!schedule) {
+    PrintError("--webhook-retry-schedule: a comma list of durations without spaces expected, "
+               "e.g. 5s,5m,30m,2h,5h,10h,10h");
+    return false;
+  }
+  cli.registry.delivery.retry.schedule = *schedule;
   return true;
 }
 
@@ -149,6 +162,25 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   AddOption(*serve, "--calls-per-number", v.calls_per_number, "CALLS_PER_NUMBER",
             "Calls to one number by all accounts per window")
       ->check(CLI::PositiveNumber);
+  // Events and webhooks (SPEC §12).
+  AddOption(*serve, "--expiry-notice", cli.expiry_notice, "EXPIRY_NOTICE",
+            "senderid.expiring is sent when a verification ends sooner than this");
+  AddOption(*serve, "--event-retention", cli.event_retention, "EVENT_RETENTION",
+            "How long events and webhook delivery records are kept");
+  AddOption(*serve, "--webhook-timeout", cli.webhook_timeout, "WEBHOOK_TIMEOUT",
+            "Connect + answer timeout of one webhook attempt (a 2xx within it succeeds)");
+  AddOption(*serve, "--webhook-retry-schedule", cli.webhook_retry_schedule,
+            "WEBHOOK_RETRY_SCHEDULE",
+            "Delays of the retries after a failed attempt (comma list; each ±10 %)");
+  AddOption(*serve, "--webhook-disable-after", cli.webhook_disable_after, "WEBHOOK_DISABLE_AFTER",
+            "A webhook whose every attempt failed this long is disabled (FAILING)");
+  AddOption(*serve, "--webhook-concurrency", cli.registry.webhook_concurrency,
+            "WEBHOOK_CONCURRENCY", "Webhook attempts at once in this process (4 per webhook)")
+      ->check(CLI::Range(1, 1024));
+  serve->add_flag("--webhook-allow-private", cli.registry.webhooks.allow_private,
+                  "Allow webhook targets on loopback, private and other non-public addresses "
+                  "(local development and tests only)")
+      ->envname("SENDERID_WEBHOOK_ALLOW_PRIVATE");
   serve->callback([&cli] {
     if (Finish(cli)) cli.exit_code = RunServe(cli);
     else cli.exit_code = 2;

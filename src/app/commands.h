@@ -28,6 +28,12 @@ struct CommandLine {
   std::string call_spacing = "60s";
   std::string call_window = "24h";
   std::string voice_timeout = "5s";
+  // Events and webhooks (SPEC §12), parsed by Finish into registry.*.
+  std::string expiry_notice = "14d";
+  std::string event_retention = "30d";
+  std::string webhook_timeout = "15s";
+  std::string webhook_retry_schedule = "5s,5m,30m,2h,5h,10h,10h";
+  std::string webhook_disable_after = "5d";
   ServeConfig serve;
   int exit_code = 0;
 };

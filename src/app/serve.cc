@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/duration.h"
 #include "app/instance_lock.h"
+#include "delivery/delivery_worker.h"
 #include "http/pipeline.h"
 #include "http/server/server.h"
 
@@ -26,8 +27,9 @@ bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
   return ec == std::errc() && end == last && first != last;
 }
 
-// Expires lapsed numbers, forgets spent signatures and old call records, and removes stray document
-// blobs, every `interval`, until stopped.
+// Expires lapsed numbers and tells of coming expiries (senderid.expiring), forgets spent signatures,
+// old call records and — past --event-retention — events and delivery records, and removes stray
+// document blobs, every `interval`, until stopped.
 class Sweeper {
  public:
   Sweeper(Registry& registry, TimeMs interval) : registry_(registry), interval_(interval) {
@@ -50,6 +52,11 @@ class Sweeper {
       Result<int> expired = registry_.numbers->SweepExpired();
       if (!expired.ok()) spdlog::warn("expiry sweep failed: {}", expired.error().message);
       else if (*expired > 0) spdlog::info("expiry sweep: {} account(s) updated", *expired);
+      Result<int> expiring = registry_.numbers->SweepExpiring();
+      if (!expiring.ok()) spdlog::warn("expiry notice sweep failed: {}", expiring.error().message);
+      Result<int> events = registry_.event_log->Prune();
+      if (!events.ok()) spdlog::warn("event retention failed: {}", events.error().message);
+      else if (*events > 0) spdlog::info("event retention: {} event/delivery row(s) pruned", *events);
       Result<int> pruned = registry_.authenticator->PruneSpentSignatures();
       if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
       Result<int> calls = registry_.verification->PruneOldTransactions();
@@ -122,7 +129,8 @@ int RunServe(const CommandLine& cli) {
   http::Pipeline api(api_options,
                      http::ApiServices{*registry->authenticator, *registry->numbers,
                                        *registry->verification, *registry->documents,
-                                       *registry->papers});
+                                       *registry->papers, *registry->event_log,
+                                       *registry->webhooks});
   http::Server server(options, api);
   if (const std::string error = server.Start(); !error.empty()) {
     PrintError(error);
@@ -130,9 +138,23 @@ int RunServe(const CommandLine& cli) {
   }
   spdlog::info("senderid listening on {}:{} (data {}, at most {} connections)", options.address,
                server.port(), cli.store.data_dir, server.max_connections());
+  // The instance lock proves that no other serve delivers from this store: leases a killed
+  // predecessor held are released now rather than after they lapse.
+  if (Result<int> released = registry->delivery->ReleaseLeases(); !released.ok())
+    spdlog::warn("webhook leases not released: {}", released.error().message);
+  else if (*released > 0)
+    spdlog::info("released {} webhook delivery lease(s) of an earlier run", *released);
+  WorkerOptions worker_options;
+  worker_options.concurrency = cli.registry.webhook_concurrency;
+  worker_options.sender.timeout = cli.registry.delivery.timeout;
+  worker_options.sender.allow_private = cli.registry.webhooks.allow_private;
   {
     Sweeper sweeper(*registry, *sweep);
+    DeliveryWorker worker(*registry->delivery, registry->resolver, *registry->crypto,
+                          registry->clock, worker_options);
+    worker.Start();
     server.Run();
+    worker.Stop();
   }
   // Requests the drain cut off may still wait for the ledger; their answers go nowhere, but the
   // server's worker pool must outlive them.

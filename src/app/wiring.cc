@@ -124,6 +124,11 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
                                                     *r->lifecycle, config.documents);
   r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random, *r->lifecycle);
   r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, *r->lifecycle);
+  r->event_log = std::make_unique<EventsService>(*r->store, r->clock, config.event_retention);
+  r->webhooks = std::make_unique<WebhooksService>(*r->store, *r->crypto, r->clock, r->random,
+                                                  r->resolver, config.webhooks);
+  r->delivery = std::make_unique<DeliveryService>(*r->store, *r->crypto, r->clock, r->random,
+                                                  config.delivery);
   return r;
 }
 

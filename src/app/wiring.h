@@ -12,12 +12,16 @@
 #include "core/ports/store.h"
 #include "core/services/accounts_service.h"
 #include "core/services/authenticator.h"
+#include "core/services/delivery_service.h"
 #include "core/services/documents_service.h"
+#include "core/services/events_service.h"
 #include "core/services/numbers_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/reviews_service.h"
 #include "core/services/verification_service.h"
+#include "core/services/webhooks_service.h"
 #include "crypto/default_crypto.h"
+#include "delivery/system_resolver.h"
 #include "json/event_codec.h"
 
 namespace senderid {
@@ -45,6 +49,11 @@ struct RegistryConfig {
   VoiceConfig voice;
   std::string public_url;  // prefix of document urls (in answers and events)
   int workers = 16;  // request worker threads (the webhook provider sizes its call cap by them)
+  // Events and webhooks (SPEC §12).
+  WebhooksServiceOptions webhooks;
+  DeliveryOptions delivery;
+  TimeMs event_retention = 30 * kDay;
+  int webhook_concurrency = 16;  // attempts at once in this process
 };
 
 // Everything a command needs, built once per process. Members are declared in dependency order
@@ -66,6 +75,10 @@ struct Registry {
   std::unique_ptr<DocumentsService> documents;
   std::unique_ptr<PapersService> papers;
   std::unique_ptr<ReviewsService> reviews;
+  SystemResolver resolver;
+  std::unique_ptr<EventsService> event_log;
+  std::unique_ptr<WebhooksService> webhooks;
+  std::unique_ptr<DeliveryService> delivery;
 };
 
 // Where the SQLite store of `config` lives (its --db, or <data_dir>/senderid.db).

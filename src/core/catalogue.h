@@ -15,6 +15,8 @@ namespace message {
 inline constexpr std::string_view kInvalidPhoneNumber = "전화번호가 유효하지 않습니다.";
 inline constexpr std::string_view kInvalidSenderId = "등록된 발신번호 정보를 찾을 수 없습니다.";
 inline constexpr std::string_view kInvalidDocumentId = "등록된 문서 정보를 찾을 수 없습니다.";
+inline constexpr std::string_view kInvalidWebhookId = "등록된 웹훅 정보를 찾을 수 없습니다.";
+inline constexpr std::string_view kWebhookLimitExceeded = "등록 가능한 웹훅 개수를 초과하였습니다.";
 inline constexpr std::string_view kFailedToUpdate =
     "등록된 발신번호의 상태가 'ACTIVE', 'INACTIVE'가 아닙니다.";
 inline constexpr std::string_view kFailedToDelete = "'ACTIVE'상태의 발신번호는 삭제가 불가능합니다.";

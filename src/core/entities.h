@@ -114,6 +114,9 @@ struct SenderId {
   // An operator approved this entry's duplicate unlock: it may be verified although another account
   // holds the number (SPEC §4.1).
   bool duplicate_unlocked = false;
+  // senderid.expiring was recorded for the current verification (SPEC §12: once per
+  // verification; a new verification clears it, switching INACTIVE → ACTIVE does not).
+  bool expiry_noticed = false;
   TimeMs date_created = 0;
   TimeMs date_updated = 0;
 };

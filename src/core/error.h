@@ -23,6 +23,7 @@ enum class ErrorCode {
   kInvalidPhoneNumber,
   kInvalidSenderId,
   kInvalidDocumentId,
+  kInvalidWebhookId,
   kInvalidFileType,
   kFileSizeTooLarge,
   kLimitExceeded,

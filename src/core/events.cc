@@ -54,4 +54,30 @@ const std::vector<EventType>& AllEventTypes() {
   return all;
 }
 
+bool PatternMatches(std::string_view pattern, EventType type) {
+  if (pattern == "*") return true;
+  const std::string_view name = ToString(type);
+  if (pattern.size() >= 2 && pattern.substr(pattern.size() - 2) == ".*") {
+    const std::string_view prefix = pattern.substr(0, pattern.size() - 1);  // "senderid."
+    // The first segment only: "senderid.*" matches "senderid.created", never "a.b.*" forms.
+    return prefix.find('.') == prefix.size() - 1 && name.substr(0, prefix.size()) == prefix;
+  }
+  return pattern == name;
+}
+
+std::vector<EventType> TypesMatching(std::string_view pattern) {
+  std::vector<EventType> out;
+  for (EventType t : AllEventTypes())
+    if (PatternMatches(pattern, t)) out.push_back(t);
+  return out;
+}
+
+bool IsEventTypePattern(std::string_view pattern) { return !TypesMatching(pattern).empty(); }
+
+bool AnyPatternMatches(const std::vector<std::string>& patterns, EventType type) {
+  for (const std::string& p : patterns)
+    if (PatternMatches(p, type)) return true;
+  return false;
+}
+
 }  // namespace senderid

@@ -45,6 +45,14 @@ std::optional<EventType> ParseEventType(std::string_view name);
 // Every type, in table order.
 const std::vector<EventType>& AllEventTypes();
 
+// Type patterns (SPEC §12: GET /events `type`, a webhook's `types`): an exact type of the table,
+// "<first segment>.*" of one ("senderid.*"), or "*". Anything else is not a pattern.
+bool IsEventTypePattern(std::string_view pattern);
+bool PatternMatches(std::string_view pattern, EventType type);
+bool AnyPatternMatches(const std::vector<std::string>& patterns, EventType type);
+// The types `pattern` matches, in table order; empty when it is not a pattern.
+std::vector<EventType> TypesMatching(std::string_view pattern);
+
 // An ARS transaction spent its last attempt (verification.locked).
 struct LockedVerification {
   std::string phone_number;

@@ -26,5 +26,8 @@ inline constexpr std::string_view kDocumentPrefix = "DOC";
 inline constexpr std::string_view kApprovalPrefix = "APD";
 inline constexpr std::string_view kLimitationPrefix = "LID";
 inline constexpr std::string_view kDuplicatePrefix = "DUP";
+inline constexpr std::string_view kEventPrefix = "EVT";
+inline constexpr std::string_view kWebhookPrefix = "WHK";
+inline constexpr std::string_view kDeliveryPrefix = "DLV";
 
 }  // namespace senderid

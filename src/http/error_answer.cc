@@ -20,6 +20,7 @@ Wire ToWire(ErrorCode code) {
     case ErrorCode::kInvalidPhoneNumber: return {400, "InvalidPhoneNumber"};
     case ErrorCode::kInvalidSenderId: return {400, "InvalidSenderId"};
     case ErrorCode::kInvalidDocumentId: return {400, "InvalidDocumentId"};
+    case ErrorCode::kInvalidWebhookId: return {400, "InvalidWebhookId"};
     case ErrorCode::kLimitExceeded: return {400, "LimitExceeded"};
     case ErrorCode::kInvalidFileType: return {400, "InvalidFileType"};
     case ErrorCode::kInvalidMFAData: return {400, "InvalidMFAData"};

@@ -124,12 +124,15 @@ class PipelineTest : public test::MemoryRegistryFixture {
     documents_.emplace(Documents());
     papers_.emplace(Papers());
     auth_.emplace(Auth());
+    events_.emplace(Events());
+    webhooks_.emplace(Webhooks());
     ApiOptions options;
     options.body_limit = 100;
     options.upload_body_limit = 1000;
     options.public_url = "https://api.example.com/";
     pipeline_ = std::make_unique<Pipeline>(
-        options, ApiServices{*auth_, *numbers_, *verification_, *documents_, *papers_});
+        options, ApiServices{*auth_, *numbers_, *verification_, *documents_, *papers_, *events_,
+                             *webhooks_});
   }
   void TearDown() override { EXPECT_TRUE(pipeline_->WaitIdle(1s)); }
 
@@ -163,6 +166,8 @@ class PipelineTest : public test::MemoryRegistryFixture {
   std::optional<VerificationService> verification_;
   std::optional<DocumentsService> documents_;
   std::optional<PapersService> papers_;
+  std::optional<EventsService> events_;
+  std::optional<WebhooksService> webhooks_;
   std::optional<Authenticator> auth_;
   std::unique_ptr<Pipeline> pipeline_;
   int salts_ = 0;

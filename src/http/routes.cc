@@ -35,6 +35,21 @@ constexpr Route kRoutes[] = {
     {"GET", "/senderid/v1/documents/{documentId}", A::kRead, B::kSmall, R::kWorker, h::GetDocument},
     {"GET", "/senderid/v1/documents/{documentId}/file", A::kRead, B::kSmall, R::kWorker,
      h::DocumentFile},
+    // SPEC §12: events and webhooks.
+    {"GET", "/senderid/v1/events", A::kRead, B::kSmall, R::kWorker, h::ListEvents},
+    {"POST", "/senderid/v1/webhooks", A::kWrite, B::kSmall, R::kWorker, h::CreateWebhook},
+    {"GET", "/senderid/v1/webhooks", A::kRead, B::kSmall, R::kWorker, h::ListWebhooks},
+    {"GET", "/senderid/v1/webhooks/{webhookId}", A::kRead, B::kSmall, R::kWorker, h::GetWebhook},
+    {"PUT", "/senderid/v1/webhooks/{webhookId}", A::kWrite, B::kSmall, R::kWorker,
+     h::UpdateWebhook},
+    {"DELETE", "/senderid/v1/webhooks/{webhookId}", A::kWrite, B::kSmall, R::kWorker,
+     h::DeleteWebhook},
+    {"POST", "/senderid/v1/webhooks/{webhookId}/rotate-secret", A::kWrite, B::kSmall, R::kWorker,
+     h::RotateWebhookSecret},
+    {"GET", "/senderid/v1/webhooks/{webhookId}/deliveries", A::kRead, B::kSmall, R::kWorker,
+     h::ListDeliveries},
+    {"POST", "/senderid/v1/webhooks/{webhookId}/redeliver", A::kWrite, B::kSmall, R::kWorker,
+     h::Redeliver},
 };
 
 }  // namespace

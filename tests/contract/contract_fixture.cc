@@ -42,7 +42,8 @@ std::string Show(const SenderId& e) {
          " status=" + std::string(ToString(e.status)) +
          " method=" + std::string(ToString(e.method)) + " expire=" + Show(e.expire_at) +
          " log=" + Show(e.log) + " approvals=" + Show(e.approvals) + " unlock=" + Show(e.unlock) +
-         " unlocked=" + std::to_string(e.duplicate_unlocked) + " created=" + Show(e.date_created) +
+         " unlocked=" + std::to_string(e.duplicate_unlocked) +
+         " noticed=" + std::to_string(e.expiry_noticed) + " created=" + Show(e.date_created) +
          " updated=" + Show(e.date_updated) + "}";
 }
 
@@ -65,6 +66,75 @@ std::string Show(const EventRecord& e) {
   return "Event{id=" + e.event_id + " account=" + e.account_id +
          " seq=" + std::to_string(e.sequence) + " type=" + std::string(ToString(e.type)) +
          " subject=" + e.subject + " created=" + Show(e.date_created) + " data=" + e.data + "}";
+}
+
+std::string Show(const Webhook& w) {
+  std::string types;
+  for (const std::string& t : w.types) types += t + ";";
+  return "Webhook{id=" + w.webhook_id + " account=" + w.account_id + " url=" + w.url +
+         " types=" + types + " description=" + Show(w.description) +
+         " status=" + std::string(ToString(w.status)) + " reason=" +
+         (w.disabled_reason ? std::string(ToString(*w.disabled_reason)) : "null") +
+         " version=" + std::to_string(w.secret_version) + " secret=" + Show(w.sealed_secret) +
+         " previous=" + Show(w.sealed_previous_secret) +
+         " previous_until=" + Show(w.previous_secret_until) +
+         " failing_since=" + Show(w.failing_since) + " created=" + Show(w.date_created) +
+         " updated=" + Show(w.date_updated) + "}";
+}
+
+std::string Show(const Delivery& d) {
+  const auto opt_int = [](const std::optional<int>& v) {
+    return v ? std::to_string(*v) : std::string("null");
+  };
+  return "Delivery{id=" + d.delivery_id + " webhook=" + d.webhook_id + " account=" + d.account_id +
+         " event=" + d.event_id + " type=" + std::string(ToString(d.event_type)) +
+         " status=" + std::string(ToString(d.status)) + " attempt=" + std::to_string(d.attempt) +
+         " run=" + std::to_string(d.run_attempts) + " response=" + opt_int(d.response_status) +
+         " error=" + (d.error ? std::string(ToString(*d.error)) : "null") +
+         " duration=" + (d.duration_ms ? std::to_string(*d.duration_ms) : "null") +
+         " next=" + Show(d.next_attempt_at) + " lease=" + Show(d.lease_until) +
+         " token=" + d.lease_token + " created=" + Show(d.date_created) +
+         " updated=" + Show(d.date_updated) + "}";
+}
+
+Webhook MakeWebhook(const std::string& webhook_id, const std::string& account_id,
+                    TimeMs date_created) {
+  Webhook w;
+  w.webhook_id = webhook_id;
+  w.account_id = account_id;
+  w.url = "https://hooks.example.com/in?shop=" + webhook_id;
+  w.types = {"senderid.*", "document.uploaded"};
+  w.description = "주문 시스템 " + webhook_id;
+  w.status = WebhookStatus::kEnabled;
+  w.secret_version = 3;
+  w.sealed_secret = std::string("sealed\0\xc3\xbe", 8) + webhook_id;  // bytes, NUL included
+  w.sealed_previous_secret = std::string("older\0\x01", 7) + webhook_id;
+  w.previous_secret_until = date_created + kDay;
+  w.failing_since = date_created - kHour;
+  w.date_created = date_created;
+  w.date_updated = date_created + 1;
+  return w;
+}
+
+Delivery MakeDelivery(const std::string& delivery_id, const std::string& webhook_id,
+                      const std::string& account_id, const std::string& event_id,
+                      TimeMs next_attempt_at, TimeMs date_created) {
+  Delivery d;
+  d.delivery_id = delivery_id;
+  d.webhook_id = webhook_id;
+  d.account_id = account_id;
+  d.event_id = event_id;
+  d.event_type = EventType::kSenderIdVerified;
+  d.status = DeliveryStatus::kPending;
+  d.attempt = 2;
+  d.run_attempts = 1;
+  d.response_status = 503;
+  d.error = std::nullopt;
+  d.duration_ms = 41;
+  d.next_attempt_at = next_attempt_at;
+  d.date_created = date_created;
+  d.date_updated = date_created + 5;
+  return d;
 }
 
 Account MakeAccount(const std::string& account_id, int limit) {

@@ -25,6 +25,7 @@
 #include "core/events.h"
 #include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
+#include "core/webhooks.h"
 #include "tests/contract/store_under_test.h"
 
 namespace senderid::contract {
@@ -43,6 +44,8 @@ std::string Show(const SenderId& e);
 std::string Show(const MfaTransaction& t);
 std::string Show(const Document& d);
 std::string Show(const EventRecord& e);
+std::string Show(const Webhook& w);
+std::string Show(const Delivery& d);
 std::string Show(const std::string& s);
 std::string Show(TimeMs t);
 
@@ -77,6 +80,14 @@ ReviewRequest MakeRequest(const std::string& request_id, ReviewKind kind,
 EventRecord MakeEvent(const std::string& event_id, const std::string& account_id,
                       EventType type = EventType::kSenderIdCreated,
                       const std::string& subject = "SED1", TimeMs date_created = kT0);
+
+// An ENABLED webhook with every field set (a previous secret, a FAILING clock, a description).
+Webhook MakeWebhook(const std::string& webhook_id, const std::string& account_id,
+                    TimeMs date_created = kT0);
+// A PENDING record due at `next_attempt_at`, with every other field set.
+Delivery MakeDelivery(const std::string& delivery_id, const std::string& webhook_id,
+                      const std::string& account_id, const std::string& event_id,
+                      TimeMs next_attempt_at = kT0, TimeMs date_created = kT0);
 
 // A gtest predicate: EXPECT_TRUE(IsOk(result)) prints the error when there is one.
 template <typename T>
@@ -162,6 +173,16 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   }
   std::optional<ReviewRequest> FindRequest(const std::string& request_id) {
     return Query([&](ReadTx& tx) { return tx.reviews().Find(request_id); });
+  }
+
+  void AddWebhook(const Webhook& w) {
+    MustWrite([&](WriteTx& tx) { return tx.webhooks().Insert(w); });
+  }
+  void AddDelivery(const Delivery& d) {
+    MustWrite([&](WriteTx& tx) { return tx.deliveries().Insert(d); });
+  }
+  std::optional<Delivery> FindDelivery(const std::string& delivery_id) {
+    return Query([&](ReadTx& tx) { return tx.deliveries().Find(delivery_id); });
   }
 
   // The event's sequence.

@@ -42,16 +42,20 @@
 #include "core/ports/blob_store.h"
 #include "core/ports/clock.h"
 #include "core/ports/event_encoder.h"
+#include "core/ports/host_resolver.h"
 #include "core/ports/random.h"
 #include "core/ports/store.h"
 #include "core/ports/voice_caller.h"
 #include "core/services/accounts_service.h"
 #include "core/services/authenticator.h"
+#include "core/services/delivery_service.h"
 #include "core/services/documents_service.h"
+#include "core/services/events_service.h"
 #include "core/services/numbers_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/reviews_service.h"
 #include "core/services/verification_service.h"
+#include "core/services/webhooks_service.h"
 #include "core/time.h"
 #include "core/values.h"
 #include "crypto/default_crypto.h"
@@ -66,6 +70,7 @@ inline std::string_view ErrorName(ErrorCode code) {
     case ErrorCode::kInvalidPhoneNumber: return "InvalidPhoneNumber";
     case ErrorCode::kInvalidSenderId: return "InvalidSenderId";
     case ErrorCode::kInvalidDocumentId: return "InvalidDocumentId";
+    case ErrorCode::kInvalidWebhookId: return "InvalidWebhookId";
     case ErrorCode::kInvalidFileType: return "InvalidFileType";
     case ErrorCode::kFileSizeTooLarge: return "FileSizeTooLarge";
     case ErrorCode::kLimitExceeded: return "LimitExceeded";
@@ -397,6 +402,43 @@ class MemoryBlobStore final : public BlobStore {
   std::function<void(std::string_view)> on_put_;
 };
 
+// A HostResolver answering from a table: a name maps to addresses, or to a failed or timed-out
+// lookup; names not in the table fail. Counts its lookups. Thread-safe.
+class FakeResolver final : public HostResolver {
+ public:
+  Resolution Resolve(std::string_view host, TimeMs /*timeout*/) override {
+    std::lock_guard lock(mu_);
+    ++lookups_;
+    auto it = table_.find(std::string(host));
+    if (it == table_.end()) return Resolution{Resolution::Outcome::kFailed, {}};
+    return it->second;
+  }
+  // `addresses` as text ("192.0.2.1", "2001:db8::1"); a test failure for a malformed one.
+  void Set(const std::string& host, const std::vector<std::string>& addresses) {
+    Resolution r{Resolution::Outcome::kResolved, {}};
+    for (const std::string& a : addresses) {
+      std::optional<net::IpAddress> ip = net::ParseIpAddress(a);
+      if (!ip) ADD_FAILURE() << "not an address: " << a;
+      else r.addresses.push_back(*ip);
+    }
+    std::lock_guard lock(mu_);
+    table_[host] = std::move(r);
+  }
+  void SetOutcome(const std::string& host, Resolution::Outcome outcome) {
+    std::lock_guard lock(mu_);
+    table_[host] = Resolution{outcome, {}};
+  }
+  int lookups() const {
+    std::lock_guard lock(mu_);
+    return lookups_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Resolution> table_;
+  int lookups_ = 0;
+};
+
 // Small valid files of each type the registry accepts (SPEC §4.10), by their magic bytes.
 inline std::string PdfBytes(size_t size = 64) {
   std::string b = "%PDF-1.4\n";
@@ -474,6 +516,18 @@ class MemoryRegistry {
   Authenticator Auth(AuthOptions options = {}) {
     return Authenticator(store_, store_, crypto_, clock_, options);
   }
+  EventsService Events(TimeMs retention = 30 * kDay) {
+    return EventsService(store_, clock_, retention);
+  }
+  WebhooksService Webhooks(WebhooksServiceOptions options = {}) {
+    return WebhooksService(store_, crypto_, clock_, random_, resolver_, options);
+  }
+  DeliveryService Deliveries(DeliveryOptions options = {}) {
+    return DeliveryService(store_, crypto_, clock_, random_, options);
+  }
+  FakeClock& clock() { return clock_; }
+  FakeResolver& resolver() { return resolver_; }
+  const Crypto& crypto() const { return crypto_; }
 
   // Creates an account with one read+write key; fails the test (and returns empty credentials)
   // when that fails.
@@ -662,6 +716,7 @@ class MemoryRegistry {
   CapturingEventEncoder encoder_;
   FakeVoiceCaller voice_;
   MemoryBlobStore blobs_{clock_};
+  FakeResolver resolver_;
 
  private:
   void RebuildLifecycle() { lifecycle_.emplace(random_, encoder_, registry_options_); }

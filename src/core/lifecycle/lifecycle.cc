@@ -10,8 +10,6 @@
 namespace senderid {
 namespace {
 
-constexpr std::string_view kEventPrefix = "EVT";
-
 // A new PENDING request of `kind` about `entry`, made now.
 ReviewRequest NewEntryRequest(ReviewKind kind, const SenderId& entry, std::string id, TimeMs now) {
   ReviewRequest r;
@@ -66,6 +64,7 @@ Status Changes::Verify(SenderId& entry, VerificationMethod method) {
   entry.status = NumberStatus::kActive;
   entry.method = method;
   entry.expire_at = AddCalendarMonths(now_, lifecycle_.options_.verified_lifetime_months);
+  entry.expiry_noticed = false;  // a new verification: its own senderid.expiring to come
   SID_TRY(AppendLog(entry, now_, text::log::Verified(ToString(method))));
   SID_TRY(UpdateEntry(entry));
   SID_TRY(tx_.verifications().VoidOpen(entry.handle_key, ""));
@@ -117,6 +116,21 @@ Status Changes::ExpireDue(const std::string& account_id) {
     SID_TRY(RecordEntry(EventType::kSenderIdExpired, e));
   }
   return OkStatus();
+}
+
+Result<int> Changes::NoticeExpiring(const std::string& account_id) {
+  SID_ASSIGN_OR_RETURN(std::vector<SenderId> entries, tx_.numbers().List(account_id));
+  int noticed = 0;
+  for (SenderId& e : entries) {
+    if (!IsVerified(e.status) || e.expiry_noticed || !e.expire_at) continue;
+    if (*e.expire_at <= now_ || *e.expire_at - now_ >= lifecycle_.options_.expiry_notice) continue;
+    e.expiry_noticed = true;
+    // Not a change of the entry as customers see it: dateUpdated stays, no log line.
+    SID_TRY(tx_.numbers().Update(e));
+    SID_TRY(RecordEntry(EventType::kSenderIdExpiring, e));
+    ++noticed;
+  }
+  return noticed;
 }
 
 Status Changes::Delete(const SenderId& entry) {
@@ -335,8 +349,30 @@ Status Changes::Record(DomainEvent event) {
   record.subject = event.subject;
   record.date_created = now_;
   record.data = lifecycle_.encoder_.EncodeData(event);
-  SID_ASSIGN_OR_RETURN(int64_t sequence, tx_.events().Append(record));
-  (void)sequence;
+  SID_ASSIGN_OR_RETURN(record.sequence, tx_.events().Append(record));
+  return QueueDeliveries(record);
+}
+
+Status Changes::QueueDeliveries(const EventRecord& record) {
+  auto hooks = webhooks_.find(record.account_id);
+  if (hooks == webhooks_.end()) {
+    SID_ASSIGN_OR_RETURN(std::vector<Webhook> all, tx_.webhooks().List(record.account_id));
+    std::erase_if(all, [](const Webhook& w) { return w.status != WebhookStatus::kEnabled; });
+    hooks = webhooks_.emplace(record.account_id, std::move(all)).first;
+  }
+  for (const Webhook& w : hooks->second) {
+    if (!AnyPatternMatches(w.types, record.type)) continue;
+    Delivery d;
+    d.delivery_id = NewId(kDeliveryPrefix, now_, lifecycle_.random_);
+    d.webhook_id = w.webhook_id;
+    d.account_id = record.account_id;
+    d.event_id = record.event_id;
+    d.event_type = record.type;
+    d.next_attempt_at = now_;
+    d.date_created = now_;
+    d.date_updated = now_;
+    SID_TRY(tx_.deliveries().Insert(d));
+  }
   return OkStatus();
 }
 

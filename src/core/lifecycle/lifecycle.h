@@ -4,7 +4,9 @@
 // decides *how it is recorded*: each method sets the state, writes the entry's log line (SPEC §3.2
 // texts), stamps dateUpdated on the entry and the account, and records the typed domain event
 // (SPEC §12) with the account's next sequence — all in the caller's write transaction, so a
-// committed change always has its event and an uncommitted one never has.
+// committed change always has its event and an uncommitted one never has. Recording an event also
+// queues its delivery records (the webhook outbox), one per ENABLED webhook of the account whose
+// types match it then, in that same transaction.
 //
 // No service writes log lines, entry rows, review rows or events directly; they go through here.
 //
@@ -23,6 +25,7 @@
 #include "core/ports/random.h"
 #include "core/ports/store.h"
 #include "core/time.h"
+#include "core/webhooks.h"
 
 namespace senderid {
 
@@ -31,6 +34,7 @@ struct RegistryOptions {
   int default_limit = 5;
   TimeMs pending_lifetime = 12 * kDay;  // PENDING → EXPIRED after this long unverified
   int verified_lifetime_months = 6;     // a verification lasts this many calendar months
+  TimeMs expiry_notice = 14 * kDay;      // senderid.expiring when expiry is closer than this
 };
 
 // Who decided a review, and why (SPEC §10, §13). A rejection carries a reason code (checked by the
@@ -79,6 +83,10 @@ class Changes {
   // Every entry of the account whose period has lapsed becomes EXPIRED, its log line dated at the
   // moment it lapsed; senderid.expired for each. Cheap when nothing is due.
   Status ExpireDue(const std::string& account_id);
+  // senderid.expiring, once per verification, for every ACTIVE or INACTIVE entry of the account
+  // whose expire_at is less than expiry_notice away (no log line: nothing about the entry
+  // changes but that it was told). Returns how many were noticed.
+  Result<int> NoticeExpiring(const std::string& account_id);
   // Deletes the entry: its pending requests are cancelled (approval.cancelled,
   // duplicate.cancelled), the documents of all its requests released, then senderid.deleted with
   // the entry as it was.
@@ -131,6 +139,7 @@ class Changes {
   Status RecordRequest(EventType type, const ReviewRequest& request,
                        std::optional<int> limit = std::nullopt);
   Status Record(DomainEvent event);
+  Status QueueDeliveries(const EventRecord& record);
 
   WriteTx& tx_;
   const TimeMs now_;
@@ -138,6 +147,8 @@ class Changes {
   // Log lines this unit appended, per handle key: what an event's SenderId carries as its `log`.
   std::map<std::string, std::vector<LogEntry>> appended_;
   std::vector<std::string> touched_accounts_;
+  // The ENABLED webhooks of each account this unit recorded events for (read once per unit).
+  std::map<std::string, std::vector<Webhook>> webhooks_;
 };
 
 }  // namespace senderid

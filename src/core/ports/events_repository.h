@@ -20,6 +20,9 @@ class EventsReader {
   virtual Result<std::vector<EventRecord>> List(std::string_view account_id, int64_t after,
                                                 const std::vector<EventType>& types,
                                                 int limit) = 0;
+  // One event of the account, or nullopt (also once pruned, or for another account's id).
+  virtual Result<std::optional<EventRecord>> Find(std::string_view account_id,
+                                                  std::string_view event_id) = 0;
   // Times (ascending) of the account's events of `type` about `subject` at or after `since` (rate
   // limits counted on the record of what happened, e.g. status changes per number).
   virtual Result<std::vector<TimeMs>> Times(std::string_view account_id, EventType type,

@@ -32,6 +32,10 @@ class NumbersReader {
   virtual Result<bool> HasDueExpiries(std::string_view account_id, TimeMs now) = 0;
   // Up to `max` accounts that have entries due for expiry.
   virtual Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) = 0;
+  // Up to `max` accounts that have ACTIVE or INACTIVE entries without expiry_noticed whose
+  // expire_at is after `now` and before `horizon` (due for senderid.expiring, SPEC §12).
+  virtual Result<std::vector<std::string>> AccountsWithExpiryNotices(TimeMs now, TimeMs horizon,
+                                                                     int max) = 0;
   virtual Result<bool> IsSpecialAllowed(std::string_view account_id,
                                         std::string_view phone_number) = 0;
 };
@@ -41,7 +45,8 @@ class NumbersRepository : public NumbersReader {
   // A new entry with its log (approvals and unlock are review requests, stored by their
   // repository). kAlreadyExists when the account already has the number or the handle key is taken.
   virtual Status Insert(const SenderId& entry) = 0;
-  // Stores status, method, expire_at, duplicate_unlocked and date_updated of an existing entry.
+  // Stores status, method, expire_at, duplicate_unlocked, expiry_noticed and date_updated of an
+  // existing entry.
   virtual Status Update(const SenderId& entry) = 0;
   // Appends one line at the end of the entry's log.
   virtual Status AppendLog(std::string_view handle_key, const LogEntry& line) = 0;

@@ -164,4 +164,26 @@ Result<int> NumbersService::SweepExpired() {
   return Error(ErrorCode::kInternalError, "expiry sweep made no progress");
 }
 
+Result<int> NumbersService::SweepExpiring() {
+  const TimeMs now = clock_.Now();
+  const TimeMs horizon = now + lifecycle_.options().expiry_notice;
+  int noticed = 0;
+  // Bounded like SweepExpired: each round notices every due entry of the accounts it lists, so
+  // they drop out of the next round's listing.
+  for (int round = 0; round < 10'000; ++round) {
+    SID_ASSIGN_OR_RETURN(std::vector<std::string> accounts,
+                         ReadValue<std::vector<std::string>>(store_, [&](ReadTx& tx) {
+                           return tx.numbers().AccountsWithExpiryNotices(now, horizon, 100);
+                         }));
+    if (accounts.empty()) return noticed;
+    for (const std::string& account_id : accounts) {
+      SID_ASSIGN_OR_RETURN(int n, WriteValue<int>(store_, [&](WriteTx& tx) {
+                             return lifecycle_.Begin(tx, now).NoticeExpiring(account_id);
+                           }));
+      noticed += n;
+    }
+  }
+  return Error(ErrorCode::kInternalError, "expiry notice sweep made no progress");
+}
+
 }  // namespace senderid

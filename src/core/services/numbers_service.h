@@ -44,6 +44,9 @@ class NumbersService {
   // Expires every due entry of every account (the background sweeper); returns how many accounts
   // were touched.
   Result<int> SweepExpired();
+  // Records senderid.expiring for every verified entry whose expiry is nearer than the lifecycle's
+  // expiry_notice, once per verification (the background sweeper); returns how many entries.
+  Result<int> SweepExpiring();
 
  private:
   Store& store_;

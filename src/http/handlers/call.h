@@ -12,9 +12,11 @@
 #include "core/error.h"
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
+#include "core/services/events_service.h"
 #include "core/services/numbers_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/verification_service.h"
+#include "core/services/webhooks_service.h"
 #include "core/values.h"
 #include "http/error_answer.h"
 #include "http/message.h"
@@ -34,6 +36,8 @@ struct ApiServices {
   VerificationService& verification;
   DocumentsService& documents;
   PapersService& papers;
+  EventsService& events;
+  WebhooksService& webhooks;
 };
 
 struct Call {
@@ -85,6 +89,16 @@ Response ListDocuments(const Call& call);
 Response GetDocument(const Call& call);
 Response DocumentFile(const Call& call);
 Response DeleteDocuments(const Call& call);
+// SPEC §12.
+Response ListEvents(const Call& call);
+Response CreateWebhook(const Call& call);
+Response ListWebhooks(const Call& call);
+Response GetWebhook(const Call& call);
+Response UpdateWebhook(const Call& call);
+Response DeleteWebhook(const Call& call);
+Response RotateWebhookSecret(const Call& call);
+Response ListDeliveries(const Call& call);
+Response Redeliver(const Call& call);
 }  // namespace handlers
 
 }  // namespace senderid::http

@@ -35,6 +35,8 @@ struct MemoryStore::State {
   std::map<std::string, Document, std::less<>> documents;  // `use` is computed on read
   std::map<std::string, StoredRequest, std::less<>> requests;
   std::vector<EventRecord> events;  // in append order, hence by sequence within an account
+  std::map<std::string, Webhook, std::less<>> webhooks;
+  std::map<std::string, Delivery, std::less<>> deliveries;
 };
 
 namespace {
@@ -227,6 +229,20 @@ class MemoryNumbers final : public NumbersRepository, private Rows {
     }
     return out;
   }
+  Result<std::vector<std::string>> AccountsWithExpiryNotices(TimeMs now, TimeMs horizon,
+                                                             int max) override {
+    std::set<std::string> due;
+    for (const auto& [key, e] : s_.entries)
+      if (IsVerified(e.status) && !e.expiry_noticed && e.expire_at && *e.expire_at > now &&
+          *e.expire_at < horizon)
+        due.insert(e.account_id);
+    std::vector<std::string> out;
+    for (const std::string& account_id : due) {
+      if (Truncate(out.size(), max)) break;
+      out.push_back(account_id);
+    }
+    return out;
+  }
   Result<bool> IsSpecialAllowed(std::string_view account_id,
                                 std::string_view phone_number) override {
     return s_.special.contains({std::string(account_id), std::string(phone_number)});
@@ -247,6 +263,7 @@ class MemoryNumbers final : public NumbersRepository, private Rows {
       e->method = entry.method;
       e->expire_at = entry.expire_at;
       e->duplicate_unlocked = entry.duplicate_unlocked;
+      e->expiry_noticed = entry.expiry_noticed;
       e->date_updated = entry.date_updated;
     }
     return OkStatus();
@@ -446,6 +463,13 @@ class MemoryEvents final : public EventsRepository, private Rows {
     }
     return out;
   }
+  Result<std::optional<EventRecord>> Find(std::string_view account_id,
+                                          std::string_view event_id) override {
+    for (const EventRecord& e : s_.events)
+      if (e.event_id == event_id && e.account_id == account_id)
+        return std::optional<EventRecord>(e);
+    return std::optional<EventRecord>();
+  }
   Result<std::vector<TimeMs>> Times(std::string_view account_id, EventType type,
                                     std::string_view subject, TimeMs since) override {
     std::vector<TimeMs> out;
@@ -459,6 +483,8 @@ class MemoryEvents final : public EventsRepository, private Rows {
 
   Result<int64_t> Append(const EventRecord& event) override {
     if (!s_.accounts.contains(event.account_id)) return Dangling("no account " + event.account_id);
+    for (const EventRecord& e : s_.events)
+      if (e.event_id == event.event_id) return Exists("event exists: " + event.event_id);
     EventRecord& stored = w_->events.emplace_back(event);
     stored.sequence = ++w_->last_sequence[event.account_id];
     return stored.sequence;
@@ -466,6 +492,156 @@ class MemoryEvents final : public EventsRepository, private Rows {
   Result<int> Prune(TimeMs before) override {
     return static_cast<int>(
         std::erase_if(w_->events, [&](const EventRecord& e) { return e.date_created < before; }));
+  }
+};
+
+class MemoryWebhooks final : public WebhooksRepository, private Rows {
+ public:
+  using Rows::Rows;
+
+  Result<std::optional<Webhook>> Find(std::string_view account_id,
+                                      std::string_view webhook_id) override {
+    std::optional<Webhook> w = Lookup(s_.webhooks, webhook_id);
+    if (!w || w->account_id != account_id) return std::optional<Webhook>();
+    return w;
+  }
+  Result<std::vector<Webhook>> List(std::string_view account_id) override {
+    std::vector<Webhook> out;
+    for (const auto& [id, w] : s_.webhooks)
+      if (w.account_id == account_id) out.push_back(w);
+    std::stable_sort(out.begin(), out.end(), [](const Webhook& a, const Webhook& b) {
+      return a.date_created < b.date_created;  // ties stay in webhook_id order (the map's)
+    });
+    return out;
+  }
+
+  Status Insert(const Webhook& webhook) override {
+    if (!s_.accounts.contains(webhook.account_id))
+      return Dangling("no account " + webhook.account_id);
+    if (!w_->webhooks.emplace(webhook.webhook_id, webhook).second)
+      return Exists("webhook exists: " + webhook.webhook_id);
+    return OkStatus();
+  }
+  Status Update(const Webhook& webhook) override {
+    if (Webhook* w = Mutable(w_->webhooks, webhook.webhook_id)) {
+      const std::string account_id = w->account_id;
+      const TimeMs date_created = w->date_created;
+      *w = webhook;
+      w->account_id = account_id;
+      w->date_created = date_created;
+    }
+    return OkStatus();
+  }
+  Status Delete(std::string_view webhook_id) override {
+    if (auto it = w_->webhooks.find(webhook_id); it != w_->webhooks.end()) w_->webhooks.erase(it);
+    std::erase_if(w_->deliveries,
+                  [&](const auto& row) { return row.second.webhook_id == webhook_id; });
+    return OkStatus();
+  }
+};
+
+class MemoryDeliveries final : public DeliveriesRepository, private Rows {
+ public:
+  using Rows::Rows;
+
+  Result<std::optional<Delivery>> Find(std::string_view delivery_id) override {
+    return Lookup(s_.deliveries, delivery_id);
+  }
+  Result<std::optional<Delivery>> FindByEvent(std::string_view webhook_id,
+                                              std::string_view event_id) override {
+    for (const auto& [id, d] : s_.deliveries)
+      if (d.webhook_id == webhook_id && d.event_id == event_id) return std::optional<Delivery>(d);
+    return std::optional<Delivery>();
+  }
+  Result<std::vector<Delivery>> List(std::string_view webhook_id,
+                                     const DeliveryFilter& f) override {
+    std::vector<Delivery> out;
+    for (auto it = s_.deliveries.rbegin(); it != s_.deliveries.rend(); ++it) {  // id descending
+      if (Truncate(out.size(), f.limit)) break;
+      const Delivery& d = it->second;
+      if (d.webhook_id != webhook_id) continue;
+      if (f.event_id && d.event_id != *f.event_id) continue;
+      if (f.start_key && d.delivery_id > *f.start_key) continue;
+      out.push_back(d);
+    }
+    return out;
+  }
+  Result<std::optional<TimeMs>> NextDue() override {
+    std::optional<TimeMs> due;
+    for (const auto& [id, d] : s_.deliveries)
+      if (Claimable(d) && (!due || *d.next_attempt_at < *due)) due = d.next_attempt_at;
+    return due;
+  }
+
+  Status Insert(const Delivery& delivery) override {
+    if (!s_.webhooks.contains(delivery.webhook_id))
+      return Dangling("no webhook " + delivery.webhook_id);
+    if (s_.deliveries.contains(delivery.delivery_id) ||
+        FindByEvent(delivery.webhook_id, delivery.event_id).value())
+      return Exists("delivery exists: " + delivery.delivery_id);
+    w_->deliveries.emplace(delivery.delivery_id, delivery);
+    return OkStatus();
+  }
+  Status Update(const Delivery& delivery) override {
+    if (Delivery* d = Mutable(w_->deliveries, delivery.delivery_id)) {
+      Delivery updated = delivery;
+      updated.webhook_id = d->webhook_id;
+      updated.account_id = d->account_id;
+      updated.event_id = d->event_id;
+      updated.event_type = d->event_type;
+      updated.date_created = d->date_created;
+      *d = std::move(updated);
+    }
+    return OkStatus();
+  }
+  Result<std::vector<Delivery>> Claim(TimeMs now, TimeMs lease_until, std::string_view lease_token,
+                                      int max, int max_per_webhook) override {
+    std::map<std::string, int> in_flight;
+    std::vector<Delivery*> due;
+    for (auto& [id, d] : w_->deliveries) {
+      if (d.status != DeliveryStatus::kPending) continue;
+      if (d.lease_until && *d.lease_until > now) {
+        ++in_flight[d.webhook_id];
+        continue;
+      }
+      if (Claimable(d) && *d.next_attempt_at <= now) due.push_back(&d);
+    }
+    std::stable_sort(due.begin(), due.end(), [](const Delivery* a, const Delivery* b) {
+      return *a->next_attempt_at < *b->next_attempt_at;
+    });
+    std::vector<Delivery> out;
+    for (Delivery* d : due) {
+      if (static_cast<int>(out.size()) >= max) break;
+      int& n = in_flight[d->webhook_id];
+      if (n >= max_per_webhook) continue;
+      ++n;
+      d->lease_until = lease_until;
+      d->lease_token = std::string(lease_token);
+      out.push_back(*d);
+    }
+    return out;
+  }
+  Result<int> ReleaseLeases() override {
+    int released = 0;
+    for (auto& [id, d] : w_->deliveries) {
+      if (!d.lease_until) continue;
+      d.lease_until.reset();
+      d.lease_token.clear();
+      ++released;
+    }
+    return released;
+  }
+  Result<int> Prune(TimeMs before) override {
+    return static_cast<int>(std::erase_if(
+        w_->deliveries, [&](const auto& row) { return row.second.date_created < before; }));
+  }
+
+ private:
+  // PENDING with a due time, of an ENABLED webhook (whatever its lease).
+  bool Claimable(const Delivery& d) const {
+    if (d.status != DeliveryStatus::kPending || !d.next_attempt_at) return false;
+    auto w = s_.webhooks.find(d.webhook_id);
+    return w != s_.webhooks.end() && w->second.status == WebhookStatus::kEnabled;
   }
 };
 
@@ -478,7 +654,9 @@ class MemoryTx final : public WriteTx {
         verifications_(s, w),
         documents_(s, w),
         reviews_(s, w),
-        events_(s, w) {}
+        events_(s, w),
+        webhooks_(s, w),
+        deliveries_(s, w) {}
 
   AccountsRepository& accounts() override { return accounts_; }
   NumbersRepository& numbers() override { return numbers_; }
@@ -486,6 +664,8 @@ class MemoryTx final : public WriteTx {
   DocumentsRepository& documents() override { return documents_; }
   ReviewsRepository& reviews() override { return reviews_; }
   EventsRepository& events() override { return events_; }
+  WebhooksRepository& webhooks() override { return webhooks_; }
+  DeliveriesRepository& deliveries() override { return deliveries_; }
 
  private:
   MemoryAccounts accounts_;
@@ -494,6 +674,8 @@ class MemoryTx final : public WriteTx {
   MemoryDocuments documents_;
   MemoryReviews reviews_;
   MemoryEvents events_;
+  MemoryWebhooks webhooks_;
+  MemoryDeliveries deliveries_;
 };
 
 }  // namespace

@@ -95,6 +95,7 @@ class Statement {
   int64_t Int(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::optional<std::string> OptionalText(int column) const;
+  bool IsNull(int column) const;
 
  private:
   sqlite3* db_;

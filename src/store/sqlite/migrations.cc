@@ -159,6 +159,64 @@ CREATE INDEX events_by_date ON events (date_created);
     R"sql(
 ALTER TABLE review_requests ADD COLUMN reason_code TEXT;
 )sql",
+
+    // 6: webhooks and their delivery records (SPEC §12), and the once-per-verification mark of
+    // senderid.expiring. Secrets are sealed (XChaCha20-Poly1305 under the master key, bound to
+    // "webhooks:<id>:<version>"). Types are the patterns joined by ',' (a pattern never holds one).
+    // A delivery's lease (lease_until, lease_token) is its claim by the delivery worker.
+    R"sql(
+ALTER TABLE sender_ids ADD COLUMN expiry_noticed INTEGER NOT NULL DEFAULT 0;
+-- The sweeper seeks the verified entries still to be told of their expiry.
+CREATE INDEX sender_ids_notice ON sender_ids (expire_at)
+  WHERE expiry_noticed = 0 AND status IN ('ACTIVE', 'INACTIVE');
+
+CREATE TABLE webhooks (
+  webhook_id             TEXT PRIMARY KEY,
+  account_id             TEXT NOT NULL REFERENCES accounts (account_id),
+  url                    TEXT NOT NULL,
+  types                  TEXT NOT NULL,
+  description            TEXT,
+  status                 TEXT NOT NULL CHECK (status IN ('ENABLED', 'DISABLED')),
+  disabled_reason        TEXT CHECK (disabled_reason IN ('GONE', 'FAILING', 'CUSTOMER')),
+  secret_version         INTEGER NOT NULL,
+  sealed_secret          BLOB NOT NULL,
+  sealed_previous_secret BLOB,
+  previous_secret_until  INTEGER,
+  failing_since          INTEGER,
+  date_created           INTEGER NOT NULL,
+  date_updated           INTEGER NOT NULL
+) STRICT;
+CREATE INDEX webhooks_by_account ON webhooks (account_id, date_created);
+
+CREATE TABLE deliveries (
+  delivery_id     TEXT PRIMARY KEY,
+  webhook_id      TEXT NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+  account_id      TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('PENDING', 'SUCCEEDED', 'FAILED')),
+  attempt         INTEGER NOT NULL DEFAULT 0,
+  run_attempts    INTEGER NOT NULL DEFAULT 0,
+  response_status INTEGER,
+  error           TEXT,
+  duration_ms     INTEGER,
+  next_attempt_at INTEGER,
+  lease_until     INTEGER,
+  lease_token     TEXT NOT NULL DEFAULT '',
+  date_created    INTEGER NOT NULL,
+  date_updated    INTEGER NOT NULL,
+  UNIQUE (webhook_id, event_id)
+) STRICT;
+-- The worker's queue: what is due, in order.
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'PENDING';
+-- The per-webhook cap counts the leases still held (completed attempts clear theirs).
+CREATE INDEX deliveries_leased ON deliveries (webhook_id, lease_until)
+  WHERE lease_until IS NOT NULL;
+-- A webhook's records newest first (endpoint 20).
+CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id, delivery_id);
+-- Retention deletes the oldest records at once.
+CREATE INDEX deliveries_by_date ON deliveries (date_created);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -60,6 +60,17 @@ Result<std::vector<EventRecord>> SqliteEvents::List(std::string_view account_id,
   return st.Collect(ReadEventRow);
 }
 
+Result<std::optional<EventRecord>> SqliteEvents::Find(std::string_view account_id,
+                                                     std::string_view event_id) {
+  static const std::string sql =
+      std::string(kEventColumns) + "WHERE event_id = ? AND account_id = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, event_id).Bind(2, account_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<EventRecord>();
+  return std::optional<EventRecord>(ReadEventRow(st));
+}
+
 Result<std::vector<TimeMs>> SqliteEvents::Times(std::string_view account_id, EventType type,
                                                 std::string_view subject, TimeMs since) {
   // A range of events_by_subject, already in date order.

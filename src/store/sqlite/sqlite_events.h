@@ -15,6 +15,8 @@ class SqliteEvents final : public EventsRepository {
 
   Result<std::vector<EventRecord>> List(std::string_view account_id, int64_t after,
                                         const std::vector<EventType>& types, int limit) override;
+  Result<std::optional<EventRecord>> Find(std::string_view account_id,
+                                          std::string_view event_id) override;
   Result<std::vector<TimeMs>> Times(std::string_view account_id, EventType type,
                                     std::string_view subject, TimeMs since) override;
 

@@ -19,7 +19,7 @@ std::optional<std::string> MethodColumn(VerificationMethod m) {
 
 constexpr const char* kSenderIdColumns =
     "SELECT handle_key, account_id, phone_number, status, method, expire_at, duplicate_unlocked, "
-    "date_created, date_updated FROM sender_ids ";
+    "date_created, date_updated, expiry_noticed FROM sender_ids ";
 
 SenderId ReadSenderIdRow(const Statement& st) {
   SenderId e;
@@ -32,6 +32,7 @@ SenderId ReadSenderIdRow(const Statement& st) {
   e.duplicate_unlocked = st.Int(6) != 0;
   e.date_created = st.Int(7);
   e.date_updated = st.Int(8);
+  e.expiry_noticed = st.Int(9) != 0;
   return e;
 }
 
@@ -138,6 +139,19 @@ Result<std::vector<std::string>> SqliteNumbers::AccountsWithDueExpiries(TimeMs n
   return st.Collect([](const Statement& row) { return row.Text(0); });
 }
 
+Result<std::vector<std::string>> SqliteNumbers::AccountsWithExpiryNotices(TimeMs now,
+                                                                          TimeMs horizon,
+                                                                          int max) {
+  // A range of the partial index sender_ids_notice: only entries not yet noticed.
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT DISTINCT account_id FROM sender_ids WHERE expire_at > ? AND "
+                    "expire_at < ? AND expiry_noticed = 0 AND status IN ('ACTIVE', 'INACTIVE') "
+                    "LIMIT ?"));
+  st.Bind(1, now).Bind(2, horizon).Bind(3, static_cast<int64_t>(max));
+  return st.Collect([](const Statement& row) { return row.Text(0); });
+}
+
 Result<bool> SqliteNumbers::IsSpecialAllowed(std::string_view account_id,
                                              std::string_view phone_number) {
   SID_ASSIGN_OR_RETURN(Statement st,
@@ -151,14 +165,15 @@ Status SqliteNumbers::Insert(const SenderId& e) {
   SID_ASSIGN_OR_RETURN(
       Statement st,
       conn_.Prepare("INSERT INTO sender_ids (handle_key, account_id, phone_number, status, method, "
-                    "expire_at, duplicate_unlocked, date_created, date_updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "expire_at, duplicate_unlocked, date_created, date_updated, expiry_noticed) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, e.handle_key).Bind(2, e.account_id).Bind(3, e.phone_number);
   st.Bind(4, ToString(e.status));
   const std::optional<std::string> method = MethodColumn(e.method);
   if (method) st.Bind(5, *method); else st.BindNull(5);
   st.Bind(6, e.expire_at).Bind(7, static_cast<int64_t>(e.duplicate_unlocked));
   st.Bind(8, e.date_created).Bind(9, e.date_updated);
+  st.Bind(10, static_cast<int64_t>(e.expiry_noticed));
   SID_TRY(st.Run());
   for (const LogEntry& line : e.log) SID_TRY(AppendLog(e.handle_key, line));
   return OkStatus();
@@ -168,12 +183,14 @@ Status SqliteNumbers::Update(const SenderId& e) {
   SID_ASSIGN_OR_RETURN(
       Statement st,
       conn_.Prepare("UPDATE sender_ids SET status = ?, method = ?, expire_at = ?, "
-                    "duplicate_unlocked = ?, date_updated = ? WHERE handle_key = ?"));
+                    "duplicate_unlocked = ?, date_updated = ?, expiry_noticed = ? "
+                    "WHERE handle_key = ?"));
   st.Bind(1, ToString(e.status));
   const std::optional<std::string> method = MethodColumn(e.method);
   if (method) st.Bind(2, *method); else st.BindNull(2);
   st.Bind(3, e.expire_at).Bind(4, static_cast<int64_t>(e.duplicate_unlocked));
-  st.Bind(5, e.date_updated).Bind(6, e.handle_key);
+  st.Bind(5, e.date_updated).Bind(6, static_cast<int64_t>(e.expiry_noticed));
+  st.Bind(7, e.handle_key);
   SID_TRY(st.Run());
   return OkStatus();
 }

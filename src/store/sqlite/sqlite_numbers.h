@@ -22,6 +22,8 @@ class SqliteNumbers final : public NumbersRepository {
   Result<std::vector<std::string>> ListActive(std::string_view account_id, TimeMs now) override;
   Result<bool> HasDueExpiries(std::string_view account_id, TimeMs now) override;
   Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) override;
+  Result<std::vector<std::string>> AccountsWithExpiryNotices(TimeMs now, TimeMs horizon,
+                                                             int max) override;
   Result<bool> IsSpecialAllowed(std::string_view account_id,
                                 std::string_view phone_number) override;
 

@@ -7,11 +7,13 @@
 #include "core/ports/store.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_accounts.h"
+#include "store/sqlite/sqlite_deliveries.h"
 #include "store/sqlite/sqlite_documents.h"
 #include "store/sqlite/sqlite_events.h"
 #include "store/sqlite/sqlite_numbers.h"
 #include "store/sqlite/sqlite_reviews.h"
 #include "store/sqlite/sqlite_verifications.h"
+#include "store/sqlite/sqlite_webhooks.h"
 
 namespace senderid::sqlite {
 
@@ -23,7 +25,9 @@ class SqliteTx final : public WriteTx {
         numbers_(conn, reviews_),
         verifications_(conn),
         documents_(conn),
-        events_(conn) {}
+        events_(conn),
+        webhooks_(conn),
+        deliveries_(conn) {}
   SqliteTx(const SqliteTx&) = delete;
   SqliteTx& operator=(const SqliteTx&) = delete;
 
@@ -33,6 +37,8 @@ class SqliteTx final : public WriteTx {
   DocumentsRepository& documents() override { return documents_; }
   ReviewsRepository& reviews() override { return reviews_; }
   EventsRepository& events() override { return events_; }
+  WebhooksRepository& webhooks() override { return webhooks_; }
+  DeliveriesRepository& deliveries() override { return deliveries_; }
 
  private:
   SqliteAccounts accounts_;
@@ -41,6 +47,8 @@ class SqliteTx final : public WriteTx {
   SqliteVerifications verifications_;
   SqliteDocuments documents_;
   SqliteEvents events_;
+  SqliteWebhooks webhooks_;
+  SqliteDeliveries deliveries_;
 };
 
 }  // namespace senderid::sqlite

@@ -1,0 +1,106 @@
+#include "delivery/delivery_worker.h"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "json/webhook_codec.h"
+
+namespace senderid {
+
+DeliveryWorker::DeliveryWorker(DeliveryService& service, HostResolver& resolver,
+                               const Crypto& crypto, const Clock& clock, WorkerOptions options)
+    : service_(service), resolver_(resolver), crypto_(crypto), clock_(clock), options_(options) {
+  // Before any thread uses libcurl (curl_global_init is not thread-safe; it counts its calls).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+DeliveryWorker::~DeliveryWorker() {
+  Stop();
+  curl_global_cleanup();
+}
+
+void DeliveryWorker::Start() {
+  const int senders = std::max(1, options_.concurrency);
+  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { Send(); });
+  dispatcher_ = std::thread([this] { Dispatch(); });
+}
+
+void DeliveryWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stop_.load()) return;
+    stop_.store(true);
+  }
+  work_cv_.notify_all();
+  dispatch_cv_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  for (std::thread& t : senders_)
+    if (t.joinable()) t.join();
+  senders_.clear();
+}
+
+void DeliveryWorker::Dispatch() {
+  const int capacity = std::max(1, options_.concurrency);
+  std::unique_lock lock(mu_);
+  while (!stop_.load()) {
+    const int free = capacity - busy_;
+    if (free <= 0) {
+      dispatch_cv_.wait(lock, [&] { return stop_.load() || busy_ < capacity; });
+      continue;
+    }
+    lock.unlock();
+    Result<std::vector<PendingAttempt>> claimed = service_.Claim(free);
+    std::chrono::milliseconds wait(options_.idle_poll);
+    if (!claimed.ok()) {
+      spdlog::warn("webhook delivery: claim failed: {}", claimed.error().message);
+      wait = std::chrono::milliseconds(options_.error_backoff);
+    } else if (claimed->empty()) {
+      // Sleep until the earliest due record (within idle_poll: others may add records).
+      Result<std::optional<TimeMs>> due = service_.NextDue();
+      if (due.ok() && *due) {
+        const TimeMs until = **due - clock_.Now();
+        if (until > 0 && until < options_.idle_poll) wait = std::chrono::milliseconds(until);
+      }
+    }
+    lock.lock();
+    if (claimed.ok() && !claimed->empty()) {
+      busy_ += static_cast<int>(claimed->size());
+      for (PendingAttempt& a : *claimed) queue_.push_back(std::move(a));
+      work_cv_.notify_all();
+      continue;  // claim again while senders are free
+    }
+    // A sender finishing frees a webhook's share too: look again then, or after `wait`.
+    const int busy_before = busy_;
+    dispatch_cv_.wait_for(lock, wait, [&] { return stop_.load() || busy_ < busy_before; });
+  }
+}
+
+void DeliveryWorker::Send() {
+  WebhookSender sender(resolver_, crypto_, clock_, options_.sender, stop_);
+  std::unique_lock lock(mu_);
+  for (;;) {
+    work_cv_.wait(lock, [&] { return stop_.load() || !queue_.empty(); });
+    if (stop_.load()) return;
+    PendingAttempt attempt = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    const std::string body = json::EncodeEvent(attempt.event);
+    std::optional<AttemptResult> result = sender.Attempt(attempt, body);
+    if (result) {
+      Result<int> stored = service_.Record({*result});
+      if (!stored.ok())
+        spdlog::warn("webhook delivery: recording {} failed: {}", result->delivery_id,
+                     stored.error().message);
+      else
+        recorded_.fetch_add(*stored);
+    }
+    lock.lock();
+    --busy_;
+    dispatch_cv_.notify_one();
+  }
+}
+
+}  // namespace senderid
