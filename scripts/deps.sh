@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist python3-jsonschema curl sqlite3 procps
+  chromium chromium-driver python3-selenium fonts-noto-cjk
   "$@"
 )
 missing=()

@@ -10,6 +10,7 @@
 #include "app/duration.h"
 #include "app/instance_lock.h"
 #include "delivery/delivery_worker.h"
+#include "http/admin/admin_pipeline.h"
 #include "http/pipeline.h"
 #include "http/server/server.h"
 
@@ -61,6 +62,8 @@ class Sweeper {
       if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
       Result<int> calls = registry_.verification->PruneOldTransactions();
       if (!calls.ok()) spdlog::warn("verification pruning failed: {}", calls.error().message);
+      Result<int> sessions = registry_.operator_auth->Prune();
+      if (!sessions.ok()) spdlog::warn("operator session pruning failed: {}", sessions.error().message);
       Result<int> strays = registry_.documents->SweepBlobs();
       if (!strays.ok()) spdlog::warn("document sweep failed: {}", strays.error().message);
       else if (*strays > 0)
@@ -85,6 +88,15 @@ int RunServe(const CommandLine& cli) {
   if (!ParseListen(cli.serve.listen, options.address, options.port)) {
     PrintError("--listen: HOST:PORT expected, e.g. 127.0.0.1:8080");
     return 2;
+  }
+  {
+    std::string admin_host;
+    uint16_t admin_port = 0;
+    if (!cli.serve.admin_listen.empty() &&
+        !ParseListen(cli.serve.admin_listen, admin_host, admin_port)) {
+      PrintError("--admin-listen: HOST:PORT expected, e.g. 127.0.0.1:8081");
+      return 2;
+    }
   }
   const std::optional<TimeMs> sweep = ParseDuration(cli.serve.sweep_interval);
   if (!sweep || *sweep <= 0) {
@@ -148,18 +160,52 @@ int RunServe(const CommandLine& cli) {
   worker_options.concurrency = cli.registry.webhook_concurrency;
   worker_options.sender.timeout = cli.registry.delivery.timeout;
   worker_options.sender.allow_private = cli.registry.webhooks.allow_private;
+
+  // The operators' listener: its own server (own connections, limits and workers), so that the
+  // console never competes with the customer API for a worker.
+  std::unique_ptr<http::admin::AdminPipeline> admin;
+  std::unique_ptr<http::Server> admin_server;
+  if (!cli.serve.admin_listen.empty()) {
+    http::ServerOptions admin_options = options;
+    ParseListen(cli.serve.admin_listen, admin_options.address, admin_options.port);
+    admin_options.worker_threads = 4;
+    admin_options.handle_signals = false;  // the customer server's signal handler stops both
+    admin_options.max_connections = 1000;
+    http::admin::AdminOptions admin_api;
+    admin_api.hosts = cli.serve.admin_hosts;
+    admin_api.hosts.push_back(cli.serve.admin_listen);
+    admin_api.secure_cookies = cli.serve.admin_secure_cookies;
+    admin = std::make_unique<http::admin::AdminPipeline>(
+        admin_api, http::admin::AdminServices{*registry->operator_auth, *registry->operators,
+                                              *registry->reviews, *registry->accounts,
+                                              *registry->operator_views});
+    admin_server = std::make_unique<http::Server>(admin_options, *admin);
+    if (const std::string error = admin_server->Start(); !error.empty()) {
+      PrintError("--admin-listen: " + error);
+      return 1;
+    }
+    spdlog::info("senderid admin API and console on http://{}/admin/", cli.serve.admin_listen);
+  }
   {
     Sweeper sweeper(*registry, *sweep);
     DeliveryWorker worker(*registry->delivery, registry->resolver, *registry->crypto,
                           registry->clock, worker_options);
     worker.Start();
+    std::thread admin_thread;
+    if (admin_server) admin_thread = std::thread([&] { admin_server->Run(); });
     server.Run();
+    if (admin_server) {
+      admin_server->Stop();
+      admin_thread.join();
+    }
     worker.Stop();
   }
   // Requests the drain cut off may still wait for the ledger; their answers go nowhere, but the
   // server's worker pool must outlive them.
   if (!api.WaitIdle(std::chrono::seconds(10)))
     spdlog::warn("requests still in the pipeline after the drain");
+  if (admin && !admin->WaitIdle(std::chrono::seconds(10)))
+    spdlog::warn("admin requests still running after the drain");
   spdlog::info("senderid stopped");
   return 0;
 }

@@ -28,10 +28,12 @@
 
 #include "core/error.h"
 #include "core/ports/accounts_repository.h"
+#include "core/ports/audit_repository.h"
 #include "core/ports/deliveries_repository.h"
 #include "core/ports/documents_repository.h"
 #include "core/ports/events_repository.h"
 #include "core/ports/numbers_repository.h"
+#include "core/ports/operators_repository.h"
 #include "core/ports/reviews_repository.h"
 #include "core/ports/verifications_repository.h"
 #include "core/ports/webhooks_repository.h"
@@ -50,6 +52,8 @@ class ReadTx {
   virtual EventsReader& events() = 0;
   virtual WebhooksReader& webhooks() = 0;
   virtual DeliveriesReader& deliveries() = 0;
+  virtual OperatorsReader& operators() = 0;
+  virtual AuditReader& audit() = 0;
 };
 
 // A write transaction: the same, writable.
@@ -63,6 +67,8 @@ class WriteTx : public ReadTx {
   EventsRepository& events() override = 0;
   WebhooksRepository& webhooks() override = 0;
   DeliveriesRepository& deliveries() override = 0;
+  OperatorsRepository& operators() override = 0;
+  AuditRepository& audit() override = 0;
 };
 
 class Store {

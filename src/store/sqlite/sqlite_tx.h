@@ -7,10 +7,12 @@
 #include "core/ports/store.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_accounts.h"
+#include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_deliveries.h"
 #include "store/sqlite/sqlite_documents.h"
 #include "store/sqlite/sqlite_events.h"
 #include "store/sqlite/sqlite_numbers.h"
+#include "store/sqlite/sqlite_operators.h"
 #include "store/sqlite/sqlite_reviews.h"
 #include "store/sqlite/sqlite_verifications.h"
 #include "store/sqlite/sqlite_webhooks.h"
@@ -27,7 +29,9 @@ class SqliteTx final : public WriteTx {
         documents_(conn),
         events_(conn),
         webhooks_(conn),
-        deliveries_(conn) {}
+        deliveries_(conn),
+        operators_(conn),
+        audit_(conn) {}
   SqliteTx(const SqliteTx&) = delete;
   SqliteTx& operator=(const SqliteTx&) = delete;
 
@@ -39,6 +43,8 @@ class SqliteTx final : public WriteTx {
   EventsRepository& events() override { return events_; }
   WebhooksRepository& webhooks() override { return webhooks_; }
   DeliveriesRepository& deliveries() override { return deliveries_; }
+  OperatorsRepository& operators() override { return operators_; }
+  AuditRepository& audit() override { return audit_; }
 
  private:
   SqliteAccounts accounts_;
@@ -49,6 +55,8 @@ class SqliteTx final : public WriteTx {
   SqliteEvents events_;
   SqliteWebhooks webhooks_;
   SqliteDeliveries deliveries_;
+  SqliteOperators operators_;
+  SqliteAudit audit_;
 };
 
 }  // namespace senderid::sqlite
