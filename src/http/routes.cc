@@ -15,7 +15,6 @@ namespace h = handlers;
 constexpr Route kRoutes[] = {
     {"GET", "/healthz", A::kPublic, B::kSmall, R::kInline, h::Healthz},
     {"GET", "/senderid/v1/openapi.json", A::kPublic, B::kSmall, R::kInline, h::CustomerOpenApi},
-    // The admin listener (SPEC §13) routes {"GET", "/admin/v1/openapi.json", …, h::AdminOpenApi}.
     {"POST", "/senderid/v1/numbers", A::kWrite, B::kSmall, R::kWorker, h::CreateNumber},
     {"GET", "/senderid/v1/numbers", A::kRead, B::kSmall, R::kWorker, h::ListNumbers},
     {"GET", "/senderid/v1/numbers/active", A::kRead, B::kSmall, R::kWorker, h::ActiveNumbers},

@@ -7,6 +7,7 @@ import re
 import pytest
 
 import openapi_check
+from admin_support import admin_raw, admin_server  # noqa: F401  (admin_server is a fixture)
 from conftest import REPO, assert_ok, http_request
 
 DOCS = REPO / "docs" / "openapi"
@@ -20,6 +21,16 @@ def test_customer_document_served_byte_for_byte_without_authentication(server):
     cache = r.header("Cache-Control") or ""
     assert "max-age=" in cache, f"Cache-Control {cache!r}"
     assert r.json["openapi"].startswith("3.1.")
+
+
+def test_admin_document_served_byte_for_byte_on_the_admin_listener_only(admin_server, server):
+    r = admin_raw(admin_server, "GET", "/admin/v1/openapi.json")
+    assert r.status == 200, r
+    assert r.body == (DOCS / "admin.json").read_bytes(), "served bytes differ from docs/openapi/admin.json"
+    assert "max-age=" in (r.header("Cache-Control") or "")
+    assert r.header("Content-Security-Policy"), "admin answers carry the console's headers"
+    customer = http_request(server.port, "GET", "/admin/v1/openapi.json")
+    assert customer.status == 404, customer
 
 
 def test_customer_document_is_not_under_another_method(server):

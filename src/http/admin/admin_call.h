@@ -117,6 +117,7 @@ Response ConsoleIndex(const AdminCall& call);
 Response ConsoleAsset(const AdminCall& call);
 Response ConsoleRedirect(const AdminCall& call);
 Response Healthz(const AdminCall& call);
+Response OpenApi(const AdminCall& call);  // openapi.cc
 }  // namespace handlers
 
 }  // namespace senderid::http::admin

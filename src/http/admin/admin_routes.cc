@@ -9,6 +9,7 @@ namespace h = handlers;
 
 constexpr AdminRoute kRoutes[] = {
     {"GET", "/healthz", G::kPublic, R::kInline, h::Healthz},
+    {"GET", "/admin/v1/openapi.json", G::kPublic, R::kInline, h::OpenApi},
     // The console: one page and its files, compiled into the binary.
     {"GET", "/admin", G::kPublic, R::kInline, h::ConsoleRedirect},
     {"GET", "/admin/", G::kPublic, R::kInline, h::ConsoleIndex},

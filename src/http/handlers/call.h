@@ -74,7 +74,6 @@ Result<int> ParseLimit(std::string_view text);
 namespace handlers {
 Response Healthz(const Call& call);
 Response CustomerOpenApi(const Call& call);  // openapi_document.cc
-Response AdminOpenApi(const Call& call);     // openapi_document.cc (for the admin listener)
 Response CreateNumber(const Call& call);
 Response ListNumbers(const Call& call);
 Response ActiveNumbers(const Call& call);

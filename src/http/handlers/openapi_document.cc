@@ -18,6 +18,4 @@ Response DocumentAnswer(std::string_view document) {
 
 Response CustomerOpenApi(const Call&) { return DocumentAnswer(CustomerOpenApiDocument()); }
 
-Response AdminOpenApi(const Call&) { return DocumentAnswer(AdminOpenApiDocument()); }
-
 }  // namespace senderid::http::handlers
