@@ -29,7 +29,8 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 echo "== ASan+UBSan unit tests" >&2
 ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'unit|contract'
 echo "== ASan+UBSan API tests" >&2
-SENDERID_BIN="$PWD/build-asan/senderid" SENDERID_SLOW=1 /usr/bin/python3 -m pytest -q -n "$jobs" tests/api
+# The answers' conformance to the OpenAPI documents is checked by test.sh; here the server's memory is.
+SENDERID_BIN="$PWD/build-asan/senderid" SENDERID_OPENAPI_CHECK=0 /usr/bin/python3 -m pytest -q -n "$jobs" tests/api
 check_reports
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
