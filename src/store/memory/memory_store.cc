@@ -679,6 +679,9 @@ class MemoryDeliveries final : public DeliveriesRepository, private Rows {
     if (d.status != DeliveryStatus::kPending || !d.next_attempt_at) return false;
     auto w = s_.webhooks.find(d.webhook_id);
     return w != s_.webhooks.end() && w->second.status == WebhookStatus::kEnabled;
+  }
+};
+
 class MemoryOperators final : public OperatorsRepository, private Rows {
  public:
   using Rows::Rows;
