@@ -129,7 +129,7 @@ class PipelineTest : public test::MemoryRegistryFixture {
     options.upload_body_limit = 1000;
     options.public_url = "https://api.example.com/";
     pipeline_ = std::make_unique<Pipeline>(
-        options, ApiServices{*auth_, *numbers_, *verification_, *documents_, *papers_});
+        options, ApiServices{*auth_, *numbers_, *verification_, *documents_, *papers_, store()});
   }
   void TearDown() override { EXPECT_TRUE(pipeline_->WaitIdle(1s)); }
 

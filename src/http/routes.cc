@@ -14,6 +14,8 @@ namespace h = handlers;
 // router refuses a parameter that another route has as a literal, whatever the order.
 constexpr Route kRoutes[] = {
     {"GET", "/healthz", A::kPublic, B::kSmall, R::kInline, h::Healthz},
+    // On a worker: it asks the store, which may wait on the network.
+    {"GET", "/readyz", A::kPublic, B::kSmall, R::kWorker, h::Readyz},
     {"POST", "/senderid/v1/numbers", A::kWrite, B::kSmall, R::kWorker, h::CreateNumber},
     {"GET", "/senderid/v1/numbers", A::kRead, B::kSmall, R::kWorker, h::ListNumbers},
     {"GET", "/senderid/v1/numbers/active", A::kRead, B::kSmall, R::kWorker, h::ActiveNumbers},

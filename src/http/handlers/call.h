@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/ports/store.h"
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
 #include "core/services/numbers_service.h"
@@ -34,6 +35,7 @@ struct ApiServices {
   VerificationService& verification;
   DocumentsService& documents;
   PapersService& papers;
+  Store& store;  // for /readyz only (Store::Ping): every other route goes through a service
 };
 
 struct Call {
@@ -69,6 +71,7 @@ Result<int> ParseLimit(std::string_view text);
 // One function per endpoint (SPEC §4): the file handlers/<name>.cc holds <Name>.
 namespace handlers {
 Response Healthz(const Call& call);
+Response Readyz(const Call& call);
 Response CreateNumber(const Call& call);
 Response ListNumbers(const Call& call);
 Response ActiveNumbers(const Call& call);
