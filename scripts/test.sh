@@ -24,3 +24,6 @@ SENDERID_TEST_PG="" SENDERID_BIN="$PWD/build/senderid" \
   /usr/bin/python3 -m pytest -q -n "$(nproc)" tests/api
 echo "== API tests again, the server on PostgreSQL (and several instances on one database)" >&2
 SENDERID_BIN="$PWD/build/senderid" /usr/bin/python3 -m pytest -q -n 2 tests/api
+echo "== fault test: PostgreSQL stopped under load and started again (alone: it stops the server)" >&2
+PG_FAULTS=1 SENDERID_BIN="$PWD/build/senderid" /usr/bin/python3 -m pytest -q -n 0 \
+  tests/api/test_instances.py -k stopped_under_load
