@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-from ars_support import Outbox, concurrently, request_call, step1, step2
-from conftest import (ACTIVE, NUMBERS, PG_BIN, Account, assert_error, assert_ok,
-                      check_doc, find_sender, unique_number, wait_until)
+from ars_support import MSG_TURNED_DUPLICATED, Outbox, concurrently, request_call, step1, step2
+from conftest import (ACTIVE, MSG_CREATED, MSG_EXPIRED, NUMBERS, PG_BIN, Account, assert_error,
+                      assert_ok, check_doc, find_sender, pg_store_args, psql,
+                      unique_number, wait_until)
 from documents_support import DOCS, download, png_bytes, upload
 
 pytestmark = pytest.mark.pg_only
@@ -115,6 +116,63 @@ def test_a_document_uploaded_via_one_is_served_listed_and_used_via_the_other(pai
     number = unique_number()
     r = other.post(NUMBERS, {"phoneNumber": number, "documents": [d["documentId"]]})
     assert_ok(r)
+
+
+def test_one_number_verified_in_two_accounts_over_both_one_active_one_duplicated(pair):
+    """SPEC §11/§4: concurrent right answers for one number in two accounts, one through each
+    instance: one entry ACTIVE, the other DUPLICATED (logged once), its step 2 DuplicatedSenderId."""
+    a, b = pair
+    outbox = Outbox(a)
+    for _ in range(3):  # a few rounds: the two answers race differently each time
+        x, y = a.new_account(), on(b, a.new_account())
+        number = unique_number()
+        x.create(number)
+        y.create(number)
+        mfa_x, code_x = request_call(x, number, outbox, spacing=0.001)
+        mfa_y, code_y = request_call(y, number, outbox, spacing=0.001)
+        answers = [(x, mfa_x, code_x), (y, mfa_y, code_y)]
+        results = concurrently(
+            lambda i: step2(answers[i][0], number, answers[i][1]["transactionId"], answers[i][2]), 2)
+        assert sorted(r.status for r in results) == [200, 409], \
+            [(r.status, r.body[:80]) for r in results]
+        winner, loser = (x, y) if results[0].status == 200 else (y, x)
+        assert_error(results[1 if winner is x else 0], 409, "DuplicatedSenderId")
+        for s in pair:  # both instances see the same outcome
+            assert find_sender(on(s, winner).doc(), number)["status"] == "ACTIVE"
+            lost = find_sender(on(s, loser).doc(), number)
+            assert lost["status"] == "DUPLICATED", lost
+            assert [e["message"] for e in lost["log"]] == [MSG_CREATED, MSG_TURNED_DUPLICATED], lost
+            assert number in assert_ok(on(s, winner).get(ACTIVE))
+            assert number not in assert_ok(on(s, loser).get(ACTIVE))
+
+
+def test_two_sweepers_over_one_database_expire_each_entry_once(server_factory):
+    """SPEC §11: the expiry sweep runs on every instance; two at once add one log line and one
+    event per entry. The test waits on the database (not on API reads, which expire too)."""
+    args = ["--pending-lifetime", "1s", "--sweep-interval", "20ms"]
+    a = server_factory(args=args)
+    b = server_factory(args=args, data_dir=a.data_dir)
+    acct = a.new_account(limit=20)
+    numbers = [unique_number() for _ in range(20)]
+    clients = [acct, on(b, acct)]
+    concurrently(lambda i: assert_ok(clients[i % 2].post(NUMBERS, {"phoneNumber": numbers[i]})), 20)
+    store = pg_store_args(a.data_dir)[1]  # its URL: search_path is the store's schema
+    where = f"account_id = '{acct.account_id}'"
+
+    def expired():
+        return int(psql(f"SELECT count(*) FROM sender_ids "
+                        f"WHERE {where} AND status = 'EXPIRED'", url=store))
+    wait_until(lambda: expired() == 20, 20, "every entry EXPIRED by the sweepers")
+    lines = psql(f"SELECT count(*) FROM sender_id_logs l JOIN "
+                 f"sender_ids s USING (handle_key) WHERE s.{where} "
+                 f"AND l.message = '{MSG_EXPIRED}'", url=store)
+    assert int(lines) == 20, f"{lines.strip()} expiry log lines for 20 entries"
+    events = psql(f"SELECT subject, count(*) FROM events WHERE {where} "
+                  f"AND type = 'senderid.expired' GROUP BY subject", url=store).split()
+    assert len(events) == 20 and all(e.endswith("|1") for e in events), events
+    for s in (a, b):
+        for e in on(s, acct).doc()["senderIds"]:
+            assert [x["message"] for x in e["log"]] == [MSG_CREATED, MSG_EXPIRED], e
 
 
 def test_readyz_on_postgres(pair):
