@@ -373,6 +373,9 @@ if want pg; then
           --limit 1000000 --credentials-out "$d.accounts.json" >/dev/null &&
         "$FILL" --data "$d" "${db_args[@]:0:2}" --accounts 1 --numbers-per-account "$NUMBERS_PER_ACCOUNT" \
           --credentials-out "$d.read.json" >/dev/null || { fail "pg: fill $store"; continue; }
+        # Statistics for the planner now, as autovacuum would within a minute of a bulk load (without
+        # them a generic plan may seq-scan sender_id_logs for every account read).
+        [ "$store" != sqlite ] && "$PG_BIN/psql" -X -q "${db_args[1]}" -c ANALYZE
         cases=("active c=$PG_READ_CONC" "create-delete c=$WRITE_CONC" "ars c=$WRITE_CONC")
         if [ "$store" = sqlite ]; then
           start_server "$d" "${ARS_FLAGS[@]}" || continue
