@@ -3,6 +3,10 @@
 //
 //   senderid-fill --data DIR --accounts N --numbers-per-account M [--limit L]
 //                 [--credentials-out FILE [--credentials-count K]] [--threads T] [--batch B]
+//                 [--db postgresql://…]
+//
+// With --db the store is that PostgreSQL database (SPEC §11), migrated here; DIR then holds only
+// master.key (created if missing), which the server must be given (--master-key-file DIR/master.key).
 //
 // Accounts and their API key are created through AccountsService (so the sealed secrets open under
 // DIR/master.key exactly as the server expects), from T threads at once so that the store's group
@@ -55,6 +59,8 @@
 #include "core/ports/event_encoder.h"
 #include "core/services/accounts_service.h"
 #include "crypto/default_crypto.h"
+#include "core/hex.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -72,6 +78,7 @@ struct Options {
   int batch = 50'000;
   int64_t cache_mb = 1024;
   bool sync_full = false;
+  std::string db;  // a PostgreSQL URL, or empty: DIR/senderid.db
 };
 
 [[noreturn]] void Usage(const std::string& why) {
@@ -79,7 +86,8 @@ struct Options {
                "senderid-fill: %s\n"
                "usage: senderid-fill --data DIR --accounts N [--numbers-per-account 5] [--limit 50]\n"
                "                     [--credentials-out FILE [--credentials-count K]]\n"
-               "                     [--threads 32] [--batch 50000] [--cache-mb 1024] [--sync-full]\n",
+               "                     [--threads 32] [--batch 50000] [--cache-mb 1024] [--sync-full]\n"
+               "                     [--db postgresql://…]\n",
                why.c_str());
   std::exit(2);
 }
@@ -101,6 +109,7 @@ Options Parse(int argc, char** argv) {
     else if (arg == "--threads") o.threads = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--batch") o.batch = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--sync-full") o.sync_full = true;
+    else if (arg == "--db") o.db = value();
     else if (arg == "--cache-mb") o.cache_mb = std::atoll(value().c_str());
     else if (arg == "--help" || arg == "-h") Usage("help");
     else Usage("unknown option " + arg);
@@ -293,12 +302,26 @@ int main(int argc, char** argv) {
   DefaultCrypto crypto(*master_key);
   SystemClock clock;
   SystemRandom random;
-  sqlite::SqliteOptions store_options;
-  store_options.path = o.data + "/senderid.db";
-  store_options.synchronous_full = o.sync_full;
-  Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(store_options);
-  if (!opened.ok()) Usage(opened.error().message);
-  std::unique_ptr<sqlite::SqliteStore> store = std::move(opened).value();
+  std::unique_ptr<Store> store;
+  if (!o.db.empty()) {
+    pg::PostgresOptions pg_options;
+    pg_options.url = o.db;
+    pg_options.pool_size = std::min(o.threads, 16);
+    pg_options.deadline = std::chrono::milliseconds(600'000);  // 50,000-row batches
+    // What app/store_wiring.cc's MasterKeyFingerprint stores; another value makes serve refuse.
+    pg_options.key_fingerprint = ToHex(crypto.KeyedHash("master-key-fingerprint", "senderid registry"));
+    std::unique_ptr<pg::PostgresStore> pg_store = pg::PostgresStore::Create(pg_options);
+    Result<pg::SchemaState> schema = pg_store->Open(pg::SchemaMode::kMigrate);
+    if (!schema.ok()) Usage(schema.error().message);
+    store = std::move(pg_store);
+  } else {
+    sqlite::SqliteOptions store_options;
+    store_options.path = o.data + "/senderid.db";
+    store_options.synchronous_full = o.sync_full;
+    Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(store_options);
+    if (!opened.ok()) Usage(opened.error().message);
+    store = std::move(opened).value();
+  }
   // Creating accounts records no event: the lifecycle's encoder is never called here.
   struct NoEvents final : EventEncoder {
     std::string EncodeData(const DomainEvent&) const override { return "{}"; }

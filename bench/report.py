@@ -278,6 +278,73 @@ def main():
             p(f"| {t} | {m} | {'yes' if ok else '**no**'} |")
         p("")
 
+    # 6. PostgreSQL beside SQLite
+    def pg_sum(case, getter):
+        """Per run: getter summed over the parts (two load generators for two instances)."""
+        by_run = {}
+        for r in loads:
+            if r["scenario"] == "pg" and r["case"] == case:
+                try:
+                    by_run[r["run"]] = by_run.get(r["run"], 0) + getter(r["result"])
+                except (KeyError, TypeError):
+                    pass
+        return [by_run[k] for k in sorted(by_run)]
+
+    def pg_ratio(a, b):
+        return [x / y if x is not None and y else None for x, y in zip(a, b)]
+
+    rc, wcp = meta.get("pg_read_conc", 16), meta.get("write_conc", 64)
+    pg_cases = (("signed `GET /numbers/active`", f"active c={rc}", lambda r: r["ops"]["active"]["per_s"]),
+                ("creates (`POST /numbers`, each followed by its `DELETE`)", f"create-delete c={wcp}",
+                 lambda r: r["ops"]["create"]["per_s"]),
+                ("complete ARS verifications", f"ars c={wcp}", lambda r: r["cycles_per_s"]))
+    if any(r["scenario"] == "pg" for r in loads):
+        p(f"### 6. PostgreSQL beside SQLite, one and two instances (same run; reads c={rc}, writes c={wcp})")
+        p("")
+        p("Two instances: two servers on one database, each driven by its own load generator with half "
+          "the connections, at the same time; the figure is the sum. Ratios are taken per run.")
+        p("")
+        p("| per second | SQLite | PostgreSQL, 1 instance | PG ÷ SQLite | PostgreSQL, 2 instances | 2 ÷ 1 | p50 / p99 ms (SQLite · PG 1) |")
+        p("|---|---:|---:|---:|---:|---:|---|")
+        medians = {}
+        for name, case, get in pg_cases:
+            sq, one, two = (pg_sum(f"{st} {case}", get) for st in ("sqlite", "pg1", "pg2"))
+            medians[case] = (median(sq), median(one))
+            op = "active" if case.startswith("active") else "create" if case.startswith("create") else None
+            if op:
+                lat = lambda st, q: agg(R.series("pg", f"{st} {case}", op_lat(op, q)), "ms")
+            else:
+                lat = lambda st, q: agg(R.series("pg", f"{st} {case}", lambda r: r["cycle_latency_ms"][q]), "ms")
+            p(f"| {name} | {agg(sq, 'rate')} | {agg(one, 'rate')} | {agg(pg_ratio(one, sq), 'pct')} "
+              f"| {agg(two, 'rate')} | {agg(pg_ratio(two, one), 'ratio')} "
+              f"| {lat('sqlite', 'p50')} / {lat('sqlite', 'p99')} · {lat('pg1', 'p50')} / {lat('pg1', 'p99')} |")
+        errs = [f"{st} {case}: {R.errors('pg', f'{st} {case}')}" for _, case, _ in pg_cases
+                for st in ("sqlite", "pg1", "pg2") if R.errors("pg", f"{st} {case}") != "0"]
+        for st, label in (("pg1", "1 instance"), ("pg2", "2 instances")):
+            cpu = R.metric("pg", st, "pg_cpu_s")
+            if cpu:
+                p(f"")
+                p(f"PostgreSQL server CPU over the three loads, {label}: {agg(cpu, 'ms')} s per run.")
+        la = [f"{m['case']} run {m['run']}: {m['value']:.2f}" for m in metrics
+              if m["scenario"] == "pg" and m["metric"] == "loadavg"]
+        if la:
+            p("")
+            p("1-minute load average when each store's loads began: " + "; ".join(la) + ".")
+        if errs:
+            p("")
+            p("Errors: " + "; ".join(errs) + ".")
+        p("")
+        sq, one = medians[pg_cases[0][1]]
+        targets_pg = [("PostgreSQL signed reads ≥ 50 % of SQLite", f"{fmt(one / sq, 'pct')}" if sq and one else "–",
+                       bool(sq and one and one / sq >= 0.5))]
+        _, cr = medians[pg_cases[1][1]]
+        targets_pg.append(("PostgreSQL creates ≥ 1,000/s", fmt(cr, "rate"), cr is not None and cr >= 1000))
+        p("| PostgreSQL target | measured (median) | met |")
+        p("|---|---:|---|")
+        for t, v, ok in targets_pg:
+            p(f"| {t} | {v} | {'yes' if ok else '**no**'} |")
+        p("")
+
     # Micro-benchmarks
     if micro_path and os.path.exists(micro_path):
         with open(micro_path) as f:

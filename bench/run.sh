@@ -14,7 +14,8 @@
 #                      the bench targets are new); --no-build uses it as it is
 #   --store-cache DIR  keep the filled 1,000,000-number store there and reuse it next time
 #   --scale-accounts N accounts of the large store (default 200000, × 5 numbers; quick: 400)
-#   --only LIST        comma-separated subset of: read,write,scale,upload,micro
+#   --only LIST        comma-separated subset of: read,write,scale,upload,micro,pg
+#   --no-pg            leave out the PostgreSQL scenario (pg: a throwaway PostgreSQL 15 is started)
 #   --out FILE         also write the report there; --keep keeps the work directory
 #
 # Exit status: non-zero when a scenario failed to run (server did not start, load generator
@@ -24,14 +25,14 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=0; RUNS=3; DURATION=10; WARMUP=1; BUILD_DIR=build; NO_BUILD=0; STORE_CACHE=""
-SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro"; OUT=""; KEEP=0
+SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg"; OUT=""; KEEP=0
 READ_CONC="16 128"; WRITE_CONC=64; UPLOAD_CONC=8; SCALE_CONC=16
 # Write benchmarks spread over this many accounts: ARS leaves every number it verifies in its account,
 # and every create and step 2 answers the whole account, so fewer accounts would measure ever larger
 # accounts as the run goes on (200 accounts: ~35 numbers each after 10 s, and ~35 % fewer
 # verifications per second).
 WRITE_ACCOUNTS=2000
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -45,6 +46,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift ;;
     --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
+    --no-pg) ONLY=${ONLY//pg/} ;;
     -h|--help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
   esac
@@ -78,9 +80,11 @@ done
 WORK=$(mktemp -d /tmp/senderid-bench.XXXXXX)
 RESULTS=$WORK/results.jsonl
 FAILED=0
-SERVER_PID=""
+SERVER_PID=""; SERVER2_PID=""
 cleanup() {
   stop_server
+  stop_server2
+  [ -n "${PG_DATA:-}" ] && pg_throwaway_stop
   if [ "$KEEP" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -113,6 +117,14 @@ stop_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null
     SERVER_PID=""
+  fi
+}
+
+stop_server2() {
+  if [ -n "$SERVER2_PID" ]; then
+    kill -TERM "$SERVER2_PID" 2>/dev/null
+    wait "$SERVER2_PID" 2>/dev/null
+    SERVER2_PID=""
   fi
 }
 
@@ -178,7 +190,7 @@ PY
 )
 [ -n "$DISK" ] || DISK='{}'
 FS=$(df -T "$WORK" | awk 'NR==2 {print $1 " " $2}')
-record "{\"meta\":{\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$COMMIT\",\"nproc\":$(nproc),\"cpu\":\"$CPU_MODEL\",\"kernel\":\"$(uname -r)\",\"runs\":$RUNS,\"duration\":$DURATION,\"warmup\":$WARMUP,\"quick\":$QUICK,\"scale_accounts\":$SCALE_ACCOUNTS,\"small_accounts\":$SMALL_ACCOUNTS,\"numbers_per_account\":$NUMBERS_PER_ACCOUNT,\"read_conc\":\"$READ_CONC\",\"write_conc\":$WRITE_CONC,\"write_accounts\":$WRITE_ACCOUNTS,\"upload_conc\":$UPLOAD_CONC,\"scale_conc\":$SCALE_CONC,\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"fs\":\"$FS\",\"disk\":$DISK}}"
+record "{\"meta\":{\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$COMMIT\",\"nproc\":$(nproc),\"cpu\":\"$CPU_MODEL\",\"kernel\":\"$(uname -r)\",\"runs\":$RUNS,\"duration\":$DURATION,\"warmup\":$WARMUP,\"quick\":$QUICK,\"scale_accounts\":$SCALE_ACCOUNTS,\"small_accounts\":$SMALL_ACCOUNTS,\"numbers_per_account\":$NUMBERS_PER_ACCOUNT,\"read_conc\":\"$READ_CONC\",\"write_conc\":$WRITE_CONC,\"write_accounts\":$WRITE_ACCOUNTS,\"upload_conc\":$UPLOAD_CONC,\"scale_conc\":$SCALE_CONC,\"pg_read_conc\":16,\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"fs\":\"$FS\",\"disk\":$DISK}}"
 log "work dir $WORK; commit $COMMIT; $RUNS run(s) × ${DURATION}s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- 1. signed reads vs /healthz ---------------------------------------------------------------
@@ -298,6 +310,106 @@ if want upload; then
     fi
     rm -rf "$d"
   done
+fi
+
+# ---- 6. PostgreSQL (SPEC §11) beside SQLite, one and two instances ---------------------------------
+# Per run, alternating: the same three loads on SQLite, on PostgreSQL with one instance, and on
+# PostgreSQL with two instances on one database (two load generators at once, c/2 connections
+# each, one per instance; their throughputs add up). A throwaway PostgreSQL 15 on a Unix socket,
+# durable (fsync and synchronous_commit on, its defaults), fresh databases per run. Everything —
+# both servers, PostgreSQL and the load generators — shares this machine's cores.
+PG_READ_CONC=16   # also in the meta line (pg_read_conc)
+# load2 SCENARIO CASE RUN loadgen-args…: one load generator per instance ($PORT, $PORT2), each
+# with half the connections, at the same time; records both ("part" 1 and 2) with both servers' CPU.
+load2() {
+  local scenario=$1 case=$2 run=$3; shift 3
+  local s0 b0 s1 b1 rc1 rc2 out1 out2
+  s0=$(awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {print s}' "/proc/$SERVER_PID/stat" "/proc/$SERVER2_PID/stat")
+  b0=$(machine_busy)
+  "$LOADGEN" --port "$PORT" --duration "$DURATION" --warmup "$WARMUP" --label "$case" \
+    --max-error-ratio 0.05 "$@" >"$WORK/load2.1" 2>>"$WORK/loadgen.err" &
+  local p1=$!
+  # Numbers half a connection's slice away from the first one's (loadgen.cc: slices of 10^8 / c).
+  "$LOADGEN" --port "$PORT2" --duration "$DURATION" --warmup "$WARMUP" --label "$case" \
+    --max-error-ratio 0.05 --number-offset 1000000 "$@" >"$WORK/load2.2" 2>>"$WORK/loadgen.err"
+  rc2=$?
+  wait "$p1"; rc1=$?
+  s1=$(awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {print s}' "/proc/$SERVER_PID/stat" "/proc/$SERVER2_PID/stat")
+  b1=$(machine_busy)
+  out1=$(cat "$WORK/load2.1"); out2=$(cat "$WORK/load2.2")
+  if [ -z "$out1" ] || [ -z "$out2" ]; then fail "$scenario/$case: load generator produced nothing"; tail -3 "$WORK/loadgen.err" >&2; return 1; fi
+  [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ] && fail "$scenario/$case run $run: load generator exit $rc1/$rc2"
+  local cpu; cpu=$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')
+  local busy; busy=$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}')
+  record "{\"scenario\":\"$scenario\",\"case\":\"$case\",\"run\":$run,\"part\":1,\"rc\":$rc1,\"server_cpu_s\":$cpu,\"machine_busy_s\":$busy,\"result\":$out1}"
+  record "{\"scenario\":\"$scenario\",\"case\":\"$case\",\"run\":$run,\"part\":2,\"rc\":$rc2,\"server_cpu_s\":0,\"machine_busy_s\":0,\"result\":$out2}"
+}
+
+# CPU seconds of the PostgreSQL server's processes so far (the postmaster and its children).
+pg_cpu() {
+  local pids; pids=$(pgrep -d' ' -P "$(head -1 "$PG_DATA/postmaster.pid")"; head -1 "$PG_DATA/postmaster.pid")
+  local p; for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {printf "%.2f", s}'
+}
+
+if want pg; then
+  log "6. PostgreSQL beside SQLite: signed reads, creates, ARS verifications; one vs two instances"
+  # shellcheck source=../scripts/pg_throwaway.sh
+  . "$ROOT/scripts/pg_throwaway.sh"
+  if pg_throwaway_start; then
+    log "   $("$PG_BIN/postgres" --version)"
+    for run in $(seq "$RUNS"); do
+      for store in sqlite pg1 pg2; do
+        d=$WORK/pg-$store-$run
+        metric pg "$store" "$run" loadavg "$(cut -d' ' -f1 /proc/loadavg)"
+        db_args=()
+        if [ "$store" != sqlite ]; then
+          pg_throwaway_createdb "bench_${store}_$run" || { fail "pg: createdb"; continue; }
+          db_args=(--db "$(pg_throwaway_url "bench_${store}_$run")" --master-key-file "$d/master.key")
+        fi
+        # 2,000 fresh accounts for the writes (as in 2.) and one with 5 numbers for the reads (as
+        # in 1.), in one store: each load touches its own accounts only.
+        "$FILL" --data "$d" "${db_args[@]:0:2}" --accounts "$WRITE_ACCOUNTS" --numbers-per-account 0 \
+          --limit 1000000 --credentials-out "$d.accounts.json" >/dev/null &&
+        "$FILL" --data "$d" "${db_args[@]:0:2}" --accounts 1 --numbers-per-account "$NUMBERS_PER_ACCOUNT" \
+          --credentials-out "$d.read.json" >/dev/null || { fail "pg: fill $store"; continue; }
+        # Statistics for the planner now, as autovacuum would within a minute of a bulk load (without
+        # them a generic plan may seq-scan sender_id_logs for every account read).
+        [ "$store" != sqlite ] && "$PG_BIN/psql" -X -q "${db_args[1]}" -c ANALYZE
+        cases=("active c=$PG_READ_CONC" "create-delete c=$WRITE_CONC" "ars c=$WRITE_CONC")
+        if [ "$store" = sqlite ]; then
+          start_server "$d" "${ARS_FLAGS[@]}" || continue
+          load pg "sqlite ${cases[0]}" "$run" --mode active -c "$PG_READ_CONC" --accounts "$d.read.json"
+          load pg "sqlite ${cases[1]}" "$run" --mode create-delete -c "$WRITE_CONC" --accounts "$d.accounts.json"
+          load pg "sqlite ${cases[2]}" "$run" --mode ars -c "$WRITE_CONC" --accounts "$d.accounts.json" --data "$d"
+          stop_server
+        else
+          g0=$(pg_cpu)
+          start_server "$d" "${db_args[@]}" "${ARS_FLAGS[@]}" || continue
+          if [ "$store" = pg1 ]; then
+            load pg "$store ${cases[0]}" "$run" --mode active -c "$PG_READ_CONC" --accounts "$d.read.json"
+            load pg "$store ${cases[1]}" "$run" --mode create-delete -c "$WRITE_CONC" --accounts "$d.accounts.json"
+            load pg "$store ${cases[2]}" "$run" --mode ars -c "$WRITE_CONC" --accounts "$d.accounts.json" --data "$d"
+          else
+            first_pid=$SERVER_PID; first_port=$PORT
+            start_server "$d" "${db_args[@]}" "${ARS_FLAGS[@]}" || { SERVER_PID=$first_pid; continue; }
+            SERVER2_PID=$SERVER_PID; PORT2=$PORT; SERVER_PID=$first_pid; PORT=$first_port
+            load2 pg "$store ${cases[0]}" "$run" --mode active -c $((PG_READ_CONC / 2)) --accounts "$d.read.json"
+            load2 pg "$store ${cases[1]}" "$run" --mode create-delete -c $((WRITE_CONC / 2)) --accounts "$d.accounts.json"
+            load2 pg "$store ${cases[2]}" "$run" --mode ars -c $((WRITE_CONC / 2)) --accounts "$d.accounts.json" --data "$d"
+          fi
+          # Before the servers stop: their backends' CPU goes with them.
+          metric pg "$store" "$run" pg_cpu_s "$(awk -v a="$g0" -v b="$(pg_cpu)" 'BEGIN{print b-a}')"
+          stop_server2
+          stop_server
+        fi
+        rm -rf "$d"
+      done
+    done
+    pg_throwaway_stop
+  else
+    fail "pg: could not start PostgreSQL"
+  fi
 fi
 
 # ---- 5. micro-benchmarks -------------------------------------------------------------------------

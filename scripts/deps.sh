@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev libcurl4-openssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
+  libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist python3-jsonschema curl sqlite3 procps
   chromium chromium-driver python3-selenium fonts-noto-cjk

@@ -31,6 +31,23 @@ int Fail(const Error& e) {
 }
 
 // Resolves the options that need parsing beyond CLI11's; false (with a message) when invalid.
+// Where the operator finds the files of the items' documents (the "path" of each, SPEC §10). With
+// SQLite they are the store's own files; with PostgreSQL the bytes live in the database, so the
+// command copies those of the listed documents to <data>/documents, the place Part I names — a copy
+// for the operator's eyes, which no server reads.
+Result<std::string> ReviewDocumentsDir(const Registry& r, const std::string& data_dir,
+                                       const std::vector<ReviewItem>& items) {
+  if (r.file_blobs != nullptr) return r.documents_dir;
+  SID_ASSIGN_OR_RETURN(std::unique_ptr<FileBlobStore> copies,
+                       FileBlobStore::Open(data_dir + "/documents"));
+  for (const ReviewItem& item : items)
+    for (const Document& doc : item.documents) {
+      SID_ASSIGN_OR_RETURN(std::string bytes, r.blobs->Get(doc.name));
+      SID_TRY(copies->Put(doc.name, bytes));
+    }
+  return copies->dir();
+}
+
 bool Finish(CommandLine& cli) {
   const struct {
     const char* flag;
@@ -230,10 +247,16 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   app.fallthrough();
   AddOption(app, "--data", cli.store.data_dir, "DATA",
             "Directory of the embedded store, documents and voice outbox");
-  AddOption(app, "--db", cli.store.db_url, "DB", "Database URL: sqlite:///path (postgresql:// later)");
+  AddOption(app, "--db", cli.store.db_url, "DB",
+            "Store: sqlite:///path (default DATA/senderid.db), or a PostgreSQL URL "
+            "(postgresql://…, postgres://…) shared by several instances");
+  AddOption(app, "--db-pool", cli.store.db_pool, "DB_POOL",
+            "PostgreSQL connections per process (plus one for spent signatures)")
+      ->check(CLI::Range(1, 1000));
   AddOption(app, "--master-key-file", cli.store.master_key_file, "MASTER_KEY_FILE",
-            "File with the 32-byte master key that seals API secrets (default DATA/master.key, "
-            "created on first run)");
+            "File with the 32-byte master key that seals API secrets (SQLite: default "
+            "DATA/master.key, created on first run; PostgreSQL: required, the same on every "
+            "instance)");
   AddOption(app, "--default-limit", cli.registry.registry.default_limit, "DEFAULT_LIMIT",
             "Numbers a new account may register")
       ->check(CLI::NonNegativeNumber);
@@ -331,6 +354,14 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   serve->callback([&cli] {
     if (Finish(cli)) cli.exit_code = RunServe(cli);
     else cli.exit_code = 2;
+  });
+
+  // migrate
+  CLI::App* migrate = app.add_subcommand(
+      "migrate", "Create the store's schema or bring it up to date, then exit (what serve does)");
+  migrate->callback([&cli] {
+    if (!Finish(cli)) return void(cli.exit_code = 2);
+    cli.exit_code = RunMigrate(cli);
   });
 
   // accounts
@@ -446,7 +477,9 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       filter.account_id = account;
       Result<std::vector<ReviewItem>> items = r->reviews->List(filter);
       if (!items.ok()) return void(cli.exit_code = Fail(items.error()));
-      Print(json::EncodeReviewItems(*items, r->blobs->dir()));
+      Result<std::string> dir = ReviewDocumentsDir(*r, cli.store.data_dir, *items);
+      if (!dir.ok()) return void(cli.exit_code = Fail(dir.error()));
+      Print(json::EncodeReviewItems(*items, *dir));
     });
     for (const bool approve : {true, false}) {
       CLI::App* decide = reviews->add_subcommand(
@@ -475,7 +508,9 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
         Result<ReviewItem> item = approve ? r->reviews->Approve(ids[approve], decision)
                                           : r->reviews->Reject(ids[approve], decision);
         if (!item.ok()) return void(cli.exit_code = Fail(item.error()));
-        Print(json::EncodeReviewItem(*item, r->blobs->dir()));
+        Result<std::string> dir = ReviewDocumentsDir(*r, cli.store.data_dir, {*item});
+        if (!dir.ok()) return void(cli.exit_code = Fail(dir.error()));
+        Print(json::EncodeReviewItem(*item, *dir));
       });
     }
   }

@@ -48,6 +48,9 @@ void DefineCommands(CLI::App& app, CommandLine& cli);
 // `senderid serve`: runs until SIGTERM/SIGINT; returns the exit code.
 int RunServe(const CommandLine& cli);
 
+// `senderid migrate`: opens the store with migrations allowed, prints its schema version.
+int RunMigrate(const CommandLine& cli);
+
 // Opens the registry for a command; prints a one-line error and returns null on failure.
 std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli);
 

@@ -1,12 +1,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "app/commands.h"
+#include "app/database_waiter.h"
 #include "app/duration.h"
 #include "app/instance_lock.h"
 #include "delivery/delivery_worker.h"
@@ -103,24 +106,33 @@ int RunServe(const CommandLine& cli) {
     PrintError("--sweep-interval: a duration like 60s or 500ms expected");
     return 2;
   }
-  // One serve per SQLite store: the lock comes before anything touches the store or its files.
-  Result<std::string> db_path = SqlitePath(cli.store);
-  if (!db_path.ok()) {
-    PrintError(db_path.error().message);
-    return 1;
-  }
+  const bool postgres = IsPostgresUrl(cli.store.db_url);
   if (Status dir = PrepareDataDirectory(cli.store.data_dir); !dir.ok()) {
     PrintError(dir.error().message);
     return 1;
   }
-  std::vector<std::string> lock_files = {cli.store.data_dir + "/serve.lock"};
-  if (!cli.store.db_url.empty()) lock_files.push_back(*db_path + ".lock");
-  Result<InstanceLock> lock = InstanceLock::Acquire(lock_files);
-  if (!lock.ok()) {
-    PrintError(lock.error().message);
-    return 1;
+  // One serve per SQLite store: the lock comes before anything touches the store or its files.
+  // A PostgreSQL store is made for many (SPEC §11): no lock.
+  std::optional<InstanceLock> lock;
+  if (!postgres) {
+    Result<std::string> db_path = SqlitePath(cli.store);
+    if (!db_path.ok()) {
+      PrintError(db_path.error().message);
+      return 1;
+    }
+    std::vector<std::string> lock_files = {cli.store.data_dir + "/serve.lock"};
+    if (!cli.store.db_url.empty()) lock_files.push_back(*db_path + ".lock");
+    Result<InstanceLock> acquired = InstanceLock::Acquire(lock_files);
+    if (!acquired.ok()) {
+      PrintError(acquired.error().message);
+      return 1;
+    }
+    lock.emplace(std::move(acquired).value());
   }
-  Result<std::unique_ptr<Registry>> opened = OpenRegistry(cli.store, cli.registry);
+  StoreConfig store_config = cli.store;
+  store_config.migrate = true;            // serve creates or migrates the schema
+  store_config.wait_for_database = true;  // and waits for a database that is not there yet
+  Result<std::unique_ptr<Registry>> opened = OpenRegistry(store_config, cli.registry);
   if (!opened.ok()) {
     PrintError(opened.error().message);
     return 1;
@@ -142,20 +154,32 @@ int RunServe(const CommandLine& cli) {
                      http::ApiServices{*registry->authenticator, *registry->numbers,
                                        *registry->verification, *registry->documents,
                                        *registry->papers, *registry->event_log,
-                                       *registry->webhooks});
+                                       *registry->webhooks, *registry->store});
   http::Server server(options, api);
   if (const std::string error = server.Start(); !error.empty()) {
     PrintError(error);
     return 1;
   }
-  spdlog::info("senderid listening on {}:{} (data {}, at most {} connections)", options.address,
-               server.port(), cli.store.data_dir, server.max_connections());
-  // The instance lock proves that no other serve delivers from this store: leases a killed
-  // predecessor held are released now rather than after they lapse.
-  if (Result<int> released = registry->delivery->ReleaseLeases(); !released.ok())
-    spdlog::warn("webhook leases not released: {}", released.error().message);
-  else if (*released > 0)
-    spdlog::info("released {} webhook delivery lease(s) of an earlier run", *released);
+  if (registry->schema && registry->schema->applied > 0)
+    spdlog::info("database schema migrated to version {} ({} migration(s) applied)",
+                 registry->schema->version, registry->schema->applied);
+  if (!registry->open_error.empty())
+    spdlog::warn("database not reachable yet, will keep trying: {}", registry->open_error);
+  spdlog::info("senderid listening on {}:{} (data {}, {} store, at most {} connections)",
+               options.address, server.port(), cli.store.data_dir,
+               postgres ? "PostgreSQL" : "SQLite", server.max_connections());
+  // Set when the database refuses this instance for good (another master key, a newer schema)
+  // after start: the server stops and serve exits non-zero.
+  std::atomic<bool> refused{false};
+  // With SQLite the instance lock proves that no other serve delivers from this store: leases a
+  // killed predecessor held are released now rather than after they lapse. On PostgreSQL other
+  // instances hold live leases: a dead instance's lapse after the lease.
+  if (!postgres) {
+    if (Result<int> released = registry->delivery->ReleaseLeases(); !released.ok())
+      spdlog::warn("webhook leases not released: {}", released.error().message);
+    else if (*released > 0)
+      spdlog::info("released {} webhook delivery lease(s) of an earlier run", *released);
+  }
   WorkerOptions worker_options;
   worker_options.concurrency = cli.registry.webhook_concurrency;
   worker_options.sender.timeout = cli.registry.delivery.timeout;
@@ -187,6 +211,13 @@ int RunServe(const CommandLine& cli) {
     spdlog::info("senderid admin API and console on http://{}/admin/", cli.serve.admin_listen);
   }
   {
+    std::optional<DatabaseWaiter> waiter;
+    if (registry->postgres != nullptr && !registry->postgres->ready())
+      waiter.emplace(*registry->postgres, [&server, &refused](const std::string& message) {
+        PrintError(message);
+        refused = true;
+        server.Stop();
+      });
     Sweeper sweeper(*registry, *sweep);
     DeliveryWorker worker(*registry->delivery, registry->resolver, *registry->crypto,
                           registry->clock, worker_options);
@@ -207,7 +238,7 @@ int RunServe(const CommandLine& cli) {
   if (admin && !admin->WaitIdle(std::chrono::seconds(10)))
     spdlog::warn("admin requests still running after the drain");
   spdlog::info("senderid stopped");
-  return 0;
+  return refused ? 1 : 0;
 }
 
 }  // namespace senderid

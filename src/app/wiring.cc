@@ -11,7 +11,6 @@
 #include <fstream>
 #include <iterator>
 
-#include "store/sqlite/sqlite_store.h"
 #include "voice/outbox/outbox_voice_caller.h"
 #include "voice/webhook/webhook_voice_caller.h"
 
@@ -75,38 +74,30 @@ Result<std::string> SqlitePath(const StoreConfig& config) {
     if (path.empty()) return Error(ErrorCode::kValidationError, "--db sqlite:///path: path missing");
     return path;
   }
-  if (config.db_url.rfind("postgresql://", 0) == 0 || config.db_url.rfind("postgres://", 0) == 0)
-    return Error(ErrorCode::kValidationError,
-                 "the PostgreSQL store is not available yet; use --data DIR or --db sqlite:///path");
-  return Error(ErrorCode::kValidationError, "--db must be sqlite:///path or postgresql://…");
+  if (IsPostgresUrl(config.db_url))
+    return Error(ErrorCode::kValidationError, "--db " + config.db_url + " is not a SQLite store");
+  return Error(ErrorCode::kValidationError,
+               "--db must be sqlite:///path, postgresql://… or postgres://…");
 }
 
 Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
                                                const RegistryConfig& config) {
   auto r = std::make_unique<Registry>();
-  const std::string key_file = store_config.master_key_file.empty()
-                                   ? store_config.data_dir + "/master.key"
-                                   : store_config.master_key_file;
   // A key named explicitly must exist: generating a fresh one would orphan every sealed secret.
-  SID_ASSIGN_OR_RETURN(std::string master_key,
-                       LoadMasterKey(key_file, store_config.master_key_file.empty()));
+  SID_ASSIGN_OR_RETURN(auto key_file, MasterKeyFile(store_config));
+  SID_ASSIGN_OR_RETURN(std::string master_key, LoadMasterKey(key_file.first, key_file.second));
   r->crypto = std::make_unique<DefaultCrypto>(master_key);
   std::string public_url = config.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   r->events = std::make_unique<json::JsonEventEncoder>(public_url);
   r->lifecycle = std::make_unique<Lifecycle>(r->random, *r->events, config.registry);
 
-  SID_ASSIGN_OR_RETURN(std::string path, SqlitePath(store_config));
-  sqlite::SqliteOptions options;
-  options.path = path;
-  options.synchronous_full = store_config.synchronous_full;
-  const Crypto& crypto = *r->crypto;
-  options.legacy_signature_digest = [&crypto](std::string_view signature) {
-    return Authenticator::SignatureDigest(crypto, signature);
-  };
-  SID_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store, sqlite::SqliteStore::Open(options));
-  r->ledger = store.get();
-  r->store = std::move(store);
+  SID_ASSIGN_OR_RETURN(OpenedStore opened, OpenStore(store_config, *r->crypto));
+  r->store = std::move(opened.store);
+  r->ledger = opened.ledger;
+  r->postgres = opened.postgres;
+  r->schema = opened.schema;
+  r->open_error = opened.open_error;
 
   r->authenticator = std::make_unique<Authenticator>(*r->store, *r->ledger, *r->crypto, r->clock,
                                                      config.auth);
@@ -119,7 +110,9 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
                                                           r->random, *r->voice, *r->lifecycle,
                                                           config.verification);
-  SID_ASSIGN_OR_RETURN(r->blobs, FileBlobStore::Open(store_config.data_dir + "/documents"));
+  r->file_blobs = std::move(opened.file_blobs);
+  r->blobs = opened.blobs;
+  r->documents_dir = opened.documents_dir;
   r->documents = std::make_unique<DocumentsService>(*r->store, *r->blobs, r->clock, r->random,
                                                     *r->lifecycle, config.documents);
   r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random, *r->lifecycle);

@@ -3,8 +3,10 @@
 // code that sees every adapter.
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "app/store_wiring.h"
 #include "app/system_clock.h"
 #include "blob/file_blob_store.h"
 #include "core/lifecycle/lifecycle.h"
@@ -32,8 +34,14 @@ namespace senderid {
 struct StoreConfig {
   std::string data_dir = "./data";
   std::string db_url;           // sqlite:///path or postgresql://…; empty: <data_dir>/senderid.db
-  std::string master_key_file;  // empty: <data_dir>/master.key
+  std::string master_key_file;  // empty: <data_dir>/master.key (SQLite only)
   bool synchronous_full = true;
+  int db_pool = 8;              // PostgreSQL connections per process (plus the signature writer's)
+  // PostgreSQL: bring the schema up to date (serve, migrate), or only create an empty one and
+  // refuse an older one (every other command).
+  bool migrate = false;
+  // PostgreSQL: an unreachable database is not an error at open (serve keeps trying).
+  bool wait_for_database = false;
 };
 
 struct VoiceConfig {
@@ -68,13 +76,18 @@ struct Registry {
   std::unique_ptr<json::JsonEventEncoder> events;
   std::unique_ptr<Lifecycle> lifecycle;
   std::unique_ptr<Store> store;
-  SignatureLedger* ledger = nullptr;  // the store's
+  SignatureLedger* ledger = nullptr;      // the store's
+  pg::PostgresStore* postgres = nullptr;  // the store, when it is PostgreSQL
+  std::optional<pg::SchemaState> schema;  // PostgreSQL: what opening the schema did
+  std::string open_error;                 // PostgreSQL: why it could not be opened yet
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<NumbersService> numbers;
   std::unique_ptr<AccountsService> accounts;
   std::unique_ptr<VoiceCaller> voice;
   std::unique_ptr<VerificationService> verification;
-  std::unique_ptr<FileBlobStore> blobs;  // <data dir>/documents
+  std::unique_ptr<FileBlobStore> file_blobs;  // SQLite: <data dir>/documents
+  BlobStore* blobs = nullptr;                 // file_blobs, or PostgreSQL's document_blobs
+  std::string documents_dir;                  // where file_blobs keeps them; "" with PostgreSQL
   std::unique_ptr<DocumentsService> documents;
   std::unique_ptr<PapersService> papers;
   std::unique_ptr<ReviewsService> reviews;

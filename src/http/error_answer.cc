@@ -97,8 +97,10 @@ Response ErrorAnswer(const Error& error, const std::string& request_id) {
   // A failed voice call is the gateway's fault and its text is ours to show; other 5xx are not.
   if (wire.status >= 500 && error.code != ErrorCode::kVoiceCallFailed) {
     spdlog::error("request {} failed: {}", request_id, error.message);
-    return Answer(wire, GenericText(wire.status, request_id), std::nullopt,
-                  error.retry_after_seconds);
+    // SPEC §11: a 503 says when to come back — the store recovers by itself within seconds.
+    std::optional<int64_t> retry_after = error.retry_after_seconds;
+    if (wire.status == 503 && !retry_after) retry_after = 1;
+    return Answer(wire, GenericText(wire.status, request_id), std::nullopt, retry_after);
   }
   return Answer(wire, error.message, error.mfa, error.retry_after_seconds);
 }

@@ -132,7 +132,7 @@ class PipelineTest : public test::MemoryRegistryFixture {
     options.public_url = "https://api.example.com/";
     pipeline_ = std::make_unique<Pipeline>(
         options, ApiServices{*auth_, *numbers_, *verification_, *documents_, *papers_, *events_,
-                             *webhooks_});
+                             *webhooks_, store()});
   }
   void TearDown() override { EXPECT_TRUE(pipeline_->WaitIdle(1s)); }
 

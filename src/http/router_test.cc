@@ -250,18 +250,22 @@ TEST(RouteTest, ActiveIsNeverAPhoneNumber) {
 // Properties of the customer table as a whole (SPEC §4).
 TEST(CustomerRoutesTest, EveryRouteIsReachableAndConsistent) {
   const std::span<const Route> table = CustomerRoutes();
-  EXPECT_EQ(table.size(), 25u);
+  EXPECT_EQ(table.size(), 26u);
   std::set<std::string> names;
   for (const Route& route : table) {
     const std::string name = NameOf(&route);
     SCOPED_TRACE(name);
     EXPECT_TRUE(names.insert(name).second) << "listed twice";
     EXPECT_NE(route.handler, nullptr);
-    // Scopes: read for GET, write for the rest; only /healthz and the OpenAPI document (SPEC §4,
-    // §14: no authentication, a static buffer) are public and inline.
+    // Scopes: read for GET, write for the rest; only /healthz, the OpenAPI document (SPEC §4, §14:
+    // no authentication, a static buffer) and /readyz are public, and /readyz is not inline (it
+    // asks the store).
     if (route.path == "/healthz" || route.path == "/senderid/v1/openapi.json") {
       EXPECT_EQ(route.access, Access::kPublic);
       EXPECT_EQ(route.run, RunOn::kInline);
+    } else if (route.path == "/readyz") {
+      EXPECT_EQ(route.access, Access::kPublic);
+      EXPECT_EQ(route.run, RunOn::kWorker);
     } else {
       EXPECT_TRUE(route.path.starts_with("/senderid/v1/"));
       EXPECT_EQ(route.access, route.method == "GET" ? Access::kRead : Access::kWrite);

@@ -15,6 +15,8 @@ namespace h = handlers;
 constexpr Route kRoutes[] = {
     {"GET", "/healthz", A::kPublic, B::kSmall, R::kInline, h::Healthz},
     {"GET", "/senderid/v1/openapi.json", A::kPublic, B::kSmall, R::kInline, h::CustomerOpenApi},
+    // On a worker: it asks the store, which may wait on the network.
+    {"GET", "/readyz", A::kPublic, B::kSmall, R::kWorker, h::Readyz},
     {"POST", "/senderid/v1/numbers", A::kWrite, B::kSmall, R::kWorker, h::CreateNumber},
     {"GET", "/senderid/v1/numbers", A::kRead, B::kSmall, R::kWorker, h::ListNumbers},
     {"GET", "/senderid/v1/numbers/active", A::kRead, B::kSmall, R::kWorker, h::ActiveNumbers},

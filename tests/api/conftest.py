@@ -5,6 +5,14 @@ Everything here drives the real binary: `senderid serve` on a free port with a t
 
 Test modules import helpers with `from conftest import ...` (tests/api has no __init__.py, so pytest
 puts this directory on sys.path and registers this file as the module `conftest`).
+
+PostgreSQL mode (SPEC §11): with SENDERID_TEST_PG set to a server URL (scripts/test.sh starts a
+throwaway server and runs the whole suite once more with it), every data directory gets a store of
+its own in PostgreSQL — a fresh schema in that database, and a master key file beside the directory —
+and every `serve` and CLI call that names the directory gets `--db` and `--master-key-file` for it
+(see pg_store_args). Tests about SQLite files by nature carry `@pytest.mark.sqlite_only(reason)` and
+are skipped then; tests of several instances on one database carry `@pytest.mark.pg_only` and are
+skipped without it.
 """
 
 import datetime as dt
@@ -40,6 +48,11 @@ CLI_TIMEOUT = 30.0
 
 NUMBERS = "/senderid/v1/numbers"
 ACTIVE = "/senderid/v1/numbers/active"
+
+# PostgreSQL mode: the server URL (a libpq URI of a database the tests may create schemas in).
+PG_SERVER = os.environ.get("SENDERID_TEST_PG", "")
+PG_MODE = bool(PG_SERVER)
+PG_BIN = os.environ.get("SENDERID_PG_BIN", "/usr/lib/postgresql/15/bin")
 
 # ---------------------------------------------------------------------------------------------------
 # SPEC texts (§3.2, §4, §9)
@@ -498,6 +511,104 @@ def wait_until(predicate, timeout, what, interval=0.05):
 
 
 # ---------------------------------------------------------------------------------------------------
+# PostgreSQL mode: one store per data directory
+
+def with_query(url, **params):
+    """`url` (a libpq URI) with more query parameters."""
+    sep = "&" if "?" in url else "?"
+    return url + sep + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def pg_url_for_schema(schema):
+    """The server URL with search_path set to `schema` (where the registry's tables go)."""
+    return with_query(PG_SERVER, options=f"-csearch_path%3D{schema}")
+
+
+def psql(sql, url=None, timeout=30):
+    """Runs SQL with psql against `url` (default: the test server); returns stdout (unaligned)."""
+    p = subprocess.run([f"{PG_BIN}/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        url or PG_SERVER, "-c", sql], capture_output=True, text=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise AssertionError(f"psql {sql!r} failed: {p.stderr.strip()}")
+    return p.stdout
+
+
+def new_master_key_file(path):
+    """A fresh 32-byte master key as 64 hex characters, mode 0600."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    return str(path)
+
+
+_pg_stores = {}
+_pg_lock = threading.Lock()
+
+
+def pg_store_args(data_dir):
+    """In PostgreSQL mode, `--db URL --master-key-file FILE` of the store of `data_dir`; [] otherwise.
+
+    The store is a schema of its own (named after the directory's path), created on first use; the
+    key is `<data_dir>.master.key` beside the directory (with PostgreSQL the key is never generated,
+    and keeping it out of the directory leaves that holding only the outbox, as SPEC §11 says). Two
+    servers on one data directory (a restart, a second instance) thus share one database store."""
+    if not PG_MODE:
+        return []
+    where = Path(data_dir).resolve()
+    with _pg_lock:
+        if where not in _pg_stores:
+            schema = "t_" + hashlib.sha1(str(where).encode()).hexdigest()[:20]
+            psql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            key = where.parent / (where.name + ".master.key")
+            where.parent.mkdir(parents=True, exist_ok=True)
+            if not key.exists():
+                new_master_key_file(key)
+            _pg_stores[where] = (pg_url_for_schema(schema), str(key), schema)
+        url, key, _ = _pg_stores[where]
+    return ["--db", url, "--master-key-file", key]
+
+
+def master_key_path(data_dir):
+    """The master key file the store of `data_dir` uses (PostgreSQL mode: beside the directory)."""
+    return Path(pg_store_args(data_dir)[3]) if PG_MODE else Path(data_dir) / "master.key"
+
+
+def pg_store_dump(data_dir):
+    """PostgreSQL mode: {"postgresql:<schema>": every row of the store of `data_dir`}, as pg_dump
+    prints them, followed by the raw bytes of every bytea value in them (so that a search for raw
+    bytes as well as for their hex finds what the database holds); {} otherwise."""
+    if not PG_MODE:
+        return {}
+    pg_store_args(data_dir)
+    schema = _pg_stores[Path(data_dir).resolve()][2]
+    p = subprocess.run([f"{PG_BIN}/pg_dump", "--data-only", "-n", schema, PG_SERVER],
+                       capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise AssertionError(f"pg_dump failed: {p.stderr.decode(errors='replace').strip()}")
+    raw = b"".join(bytes.fromhex(h.decode()) for h in re.findall(rb"\\x((?:[0-9a-f]{2})+)", p.stdout))
+    return {f"postgresql:{schema}": p.stdout + b"\n" + raw}
+
+
+def _store_args_of_cli(args, env):
+    """pg_store_args for a CLI call, found from its `--data` (or SENDERID_DATA); [] when the call
+    names no data directory or already names a store."""
+    if not PG_MODE:
+        return []
+    env = env or {}
+    if "SENDERID_DB" in env or any(a == "--db" or a.startswith("--db=") for a in args):
+        return []
+    data = env.get("SENDERID_DATA")
+    for i, a in enumerate(args):
+        if a == "--data" and i + 1 < len(args):
+            data = args[i + 1]
+        elif a.startswith("--data="):
+            data = a[len("--data="):]
+    return pg_store_args(data) if data else []
+
+
+# ---------------------------------------------------------------------------------------------------
 # The binary: CLI and server
 
 class CliError(AssertionError):
@@ -505,13 +616,16 @@ class CliError(AssertionError):
 
 
 def run_cli(*args, env=None, timeout=CLI_TIMEOUT):
-    """Runs `senderid ARGS`; returns CompletedProcess (text)."""
+    """Runs `senderid ARGS`; returns CompletedProcess (text). In PostgreSQL mode a call naming a
+    data directory gets that directory's store (pg_store_args)."""
     full_env = dict(os.environ)
     for k in list(full_env):
         if k.startswith("SENDERID_") and k != "SENDERID_BIN":
             del full_env[k]
     full_env.update(env or {})
-    return subprocess.run([BINARY, *map(str, args)], capture_output=True, text=True,
+    args = [str(a) for a in args]
+    args += _store_args_of_cli(args, env)
+    return subprocess.run([BINARY, *args], capture_output=True, text=True,
                           timeout=timeout, env=full_env, stdin=subprocess.DEVNULL)
 
 
@@ -557,6 +671,8 @@ class Server:
         self.port = port or free_port()
         cmd = [*self.prefix, BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data",
                self.data_dir, *self.args]
+        if "--db" not in self.args:
+            cmd += pg_store_args(self.data_dir)
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("SENDERID_")}
         full_env.update(self.env or {})
         self._log = open(self.log_path, "ab")
@@ -730,6 +846,29 @@ class Account:
     def create(self, number):
         r = self.post(NUMBERS, {"phoneNumber": number})
         return check_doc(assert_ok(r), self)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Markers
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about the SQLite store's files by nature; skipped in "
+                   "PostgreSQL mode")
+    config.addinivalue_line(
+        "markers", "pg_only: needs PostgreSQL (several instances on one database); skipped "
+                   "without SENDERID_TEST_PG")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        sqlite_only = item.get_closest_marker("sqlite_only")
+        if PG_MODE and sqlite_only is not None:
+            reason = sqlite_only.args[0] if sqlite_only.args else "about SQLite files"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        if not PG_MODE and item.get_closest_marker("pg_only") is not None:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set SENDERID_TEST_PG "
+                                                    "(scripts/test.sh does)"))
 
 
 # ---------------------------------------------------------------------------------------------------

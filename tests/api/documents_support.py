@@ -19,6 +19,7 @@ from pathlib import Path
 
 from conftest import (NUMBERS, add_months, assert_error, assert_id, assert_iso,  # noqa: F401 — re-exported
                       assert_ok, entry_of, find_sender, parse_iso, unique_number, utcnow, wait_until)
+from conftest import PG_MODE, pg_store_args, psql
 
 DOCS = "/senderid/v1/documents"
 PAPERS = "/senderid/v1/papers"
@@ -255,6 +256,24 @@ def list_all_documents(acct, page=1000, query=""):
 
 def documents_dir(server):
     return Path(server.data_dir) / "documents"
+
+
+def stored_blobs(server):
+    """The documents' bytes the server's store holds, {generated name: bytes}: the files under
+    <data>/documents (SQLite), or the rows of document_blobs (PostgreSQL, SPEC §11)."""
+    if PG_MODE:
+        url = pg_store_args(server.data_dir)[1]
+        out = {}
+        for line in psql("SELECT name || ' ' || encode(bytes, 'hex') FROM document_blobs",
+                         url).splitlines():
+            if line.strip():
+                name, hex_bytes = line.split(" ", 1)
+                out[name] = bytes.fromhex(hex_bytes)
+        return out
+    where = documents_dir(server)
+    if not where.exists():
+        return {}
+    return {p.name: p.read_bytes() for p in where.iterdir()}
 
 
 # The stray-file sweep at serve start keeps files younger than this (issue 11: another process's

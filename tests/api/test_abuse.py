@@ -39,6 +39,7 @@ from conftest import (ACTIVE, NUMBERS, RawConn, assert_error, assert_ok, check_d
                       fmt_z, http_request, make_salt, raw_exchange, raw_request_bytes, sign, signature,
                       utcnow)
 from documents_support import (DOCS, NAME_RE, b64, check_document, documents_dir, file_path,
+                               stored_blobs,
                                list_all_documents, pdf_bytes, png_bytes)
 
 PROMPT = 1.0
@@ -704,7 +705,7 @@ def test_evil_path_parameters(server_factory):
     # Nothing changed, nothing escaped, the server is healthy.
     assert acct.doc() == before_doc, "an evil path parameter changed the account"
     assert acct.get(file_path(doc_id)).body == data
-    assert sorted(os.listdir(documents_dir(srv))) == [d["name"]]
+    assert sorted(stored_blobs(srv)) == [d["name"]]
     healthy(srv)
 
 
@@ -755,9 +756,7 @@ def test_evil_upload_names_are_labels_only(server_factory, scratch_base):
         body = raw % b64(pdf_bytes(seed="badutf8")).encode()
         _json_error_4xx(acct.post(DOCS, raw=body), {(400, "ValidationError")})
     # Bytes live only under <data>/documents, under generated names.
-    assert sorted(os.listdir(documents_dir(srv))) == sorted(stored)
-    for name, data in stored.items():
-        assert (documents_dir(srv) / name).read_bytes() == data
+    assert stored_blobs(srv) == stored
     data_rel = os.path.relpath(srv.data_dir, scratch_base)
     new = {p for p in tree(scratch_base) - before
            if not (p.startswith(data_rel + os.sep + "documents" + os.sep)

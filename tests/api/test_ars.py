@@ -15,7 +15,8 @@ from ars_support import (MSG_TURNED_DUPLICATED, MSG_VERIFIED_ARS, OUTBOX_NAME, O
                          retry_after, sleep_until, step1, step2, unique_number, verify, wait_until,
                          wrong_code)
 from conftest import (ACTIVE, MSG_CREATED, MSG_EXPIRED, MSG_INVALID_SENDER, NUMBERS, Server,
-                      assert_error, assert_ok, check_doc, entry_of, find_sender, parse_iso, utcnow)
+                      assert_error, assert_ok, check_doc, entry_of, find_sender, parse_iso, pg_store_dump,
+                      utcnow)
 
 
 @pytest.fixture(scope="module")
@@ -640,6 +641,7 @@ def _stored_bytes(srv):
         if p.is_file() and p.name != OUTBOX_NAME:
             blobs[str(p)] = p.read_bytes()
     blobs[str(srv.log_path)] = srv.log_path.read_bytes() if srv.log_path.exists() else b""
+    blobs.update(pg_store_dump(srv.data_dir))
     return blobs
 
 
@@ -660,7 +662,8 @@ def test_no_plaintext_code_in_database(server_factory):
     for tid, code in calls:
         assert code.encode() in outbox_bytes
     blobs = _stored_bytes(srv)
-    assert any(Path(name).name.startswith("senderid.db") for name in blobs), \
+    assert any(Path(name).name.startswith("senderid.db") or name.startswith("postgresql:")
+               for name in blobs), \
         f"no database file found among {sorted(blobs)}"
     for phase in ("running", "stopped"):
         if phase == "stopped":

@@ -22,6 +22,7 @@ import pytest
 
 from conftest import NUMBERS, assert_error, assert_ok, check_doc, entry_of, find_sender, unique_number
 from documents_support import (DOCS, b64, check_document, documents_dir, list_all_documents,
+                               stored_blobs,
                                make_active, png_bytes, request_unlock, upload, upload_raw)
 
 KO = "가"     # 3 bytes in UTF-8
@@ -37,7 +38,7 @@ def validation_error(resp, field):
 
 
 def documents_snapshot(server, acct):
-    return sorted(os.listdir(documents_dir(server))), len(list_all_documents(acct))
+    return sorted(stored_blobs(server)), len(list_all_documents(acct))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -127,11 +128,11 @@ def test_max_documents_per_account(server_factory, how):
     acct = srv.new_account()
     other = srv.new_account()
     docs = [upload(acct, png_bytes(seed=f"d{i}".encode())) for i in range(3)]
-    files = sorted(os.listdir(documents_dir(srv)))
+    files = sorted(stored_blobs(srv))
     r = upload_raw(acct, b64(png_bytes(seed=b"fourth")))
     assert_error(r, 400, "LimitExceeded")
     assert len(list_all_documents(acct)) == 3
-    assert sorted(os.listdir(documents_dir(srv))) == files, "a refused upload left a file"
+    assert sorted(stored_blobs(srv)) == files, "a refused upload left a file"
     # The cap is per account.
     upload(other, png_bytes(seed=b"other"))
     # Deleting one makes room for exactly one more.

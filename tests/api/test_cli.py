@@ -196,6 +196,7 @@ def test_sign_unknown_method_fails(account):
 # ---------------------------------------------------------------------------------------------------
 # data dir, environment
 
+@pytest.mark.sqlite_only("the SQLite data directory's layout")
 def test_data_dir_layout(server):
     d = server.data_dir
     assert os.path.isfile(os.path.join(d, "senderid.db"))

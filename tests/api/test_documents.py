@@ -15,7 +15,7 @@ import pytest
 from conftest import NUMBERS, assert_error, assert_ok, check_doc, fmt_z, parse_iso
 from documents_support import (DOCS, MAX_DOCUMENT_SIZE, MSG_FILE_TOO_LARGE, NAME_RE,
                                assert_invalid_document, assert_invalid_file_type, b64,
-                               check_document, data_uri, doc_path, documents_dir, download,
+                               check_document, data_uri, doc_path, documents_dir, download, stored_blobs,
                                file_path, get_document, list_all_documents, list_documents,
                                pdf_bytes, png_bytes, request_limit, sample, sha256,
                                submit_evidence, unique_number, upload, upload_kind, upload_raw)
@@ -124,9 +124,7 @@ def test_generated_names_are_unique(account):
 
 def test_blob_stored_under_data_documents(server, account):
     d, data = upload_kind(account, "jpeg")
-    path = documents_dir(server) / d["name"]
-    assert path.is_file(), f"{path} missing after upload"
-    assert path.read_bytes() == data
+    assert stored_blobs(server).get(d["name"]) == data, f"{d['name']} missing after upload"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -179,11 +177,11 @@ REFUSED = {
 
 @pytest.mark.parametrize("what", sorted(REFUSED))
 def test_unsupported_content(server, account, what):
-    files_before = set(os.listdir(documents_dir(server))) if documents_dir(server).exists() else set()
+    files_before = set(stored_blobs(server))
     assert_invalid_file_type(upload_raw(account, b64(REFUSED[what])))
     assert_invalid_file_type(upload_raw(account, b64(REFUSED[what]), name="evidence.png"))
     assert list_all_documents(account) == []
-    files_after = set(os.listdir(documents_dir(server))) if documents_dir(server).exists() else set()
+    files_after = set(stored_blobs(server))
     assert files_after <= files_before, f"refused upload left files: {files_after - files_before}"
 
 
@@ -555,10 +553,10 @@ def test_delete_documents(server, account):
     for d in (d1, d2):
         assert_invalid_document(account.get(doc_path(d["documentId"])))
         assert_invalid_document(account.get(file_path(d["documentId"])))
-        assert not (documents_dir(server) / d["name"]).exists(), "blob file left after delete"
+        assert d["name"] not in stored_blobs(server), "blob left after delete"
     assert [x["documentId"] for x in list_all_documents(account)] == [keep["documentId"]]
     assert download(account, keep["documentId"]).body == keep_bytes
-    assert (documents_dir(server) / keep["name"]).read_bytes() == keep_bytes
+    assert stored_blobs(server)[keep["name"]] == keep_bytes
     # deleting again: it is gone
     assert_invalid_document(delete_documents(account, [d1["documentId"]]))
 
@@ -570,7 +568,7 @@ def test_delete_with_unknown_id_deletes_nothing(server, account):
         assert_invalid_document(delete_documents(account, [bad, d["documentId"]]))
     assert get_document(account, d["documentId"]) == d
     assert download(account, d["documentId"]).body == data
-    assert (documents_dir(server) / d["name"]).is_file()
+    assert d["name"] in stored_blobs(server)
 
 
 def test_delete_used_document_refused_all_or_nothing(server, account):
@@ -586,8 +584,8 @@ def test_delete_used_document_refused_all_or_nothing(server, account):
     assert get_document(account, free["documentId"]) == free
     assert download(account, free["documentId"]).body == free_bytes
     assert get_document(account, used["documentId"])["use"] is True
-    assert (documents_dir(server) / used["name"]).is_file()
-    assert (documents_dir(server) / free["name"]).is_file()
+    assert used["name"] in stored_blobs(server)
+    assert free["name"] in stored_blobs(server)
 
 
 def test_delete_limitation_document_in_use(account):
@@ -674,14 +672,14 @@ def test_hostile_names_stay_metadata(server, account, name):
     """The client's name is only metadata: the file on disk is the generated name, inside
     <data>/documents."""
     data, _, _ = sample("png")
-    before = set(os.listdir(documents_dir(server)))
+    before = set(stored_blobs(server))
     r = upload_raw(account, b64(data), name=name)
     if r.status != 200:
         assert_error(r, 400, "ValidationError")
         return
     d = check_document(r.json, account)
     assert d["originalName"] == name
-    after = set(os.listdir(documents_dir(server)))
+    after = set(stored_blobs(server))
     assert after - before == {d["name"]}, f"unexpected files: {after - before}"
-    assert (documents_dir(server) / d["name"]).read_bytes() == data
+    assert stored_blobs(server)[d["name"]] == data
     assert not os.path.exists("/tmp/evil.png") or open("/tmp/evil.png", "rb").read() != data

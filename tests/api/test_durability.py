@@ -7,7 +7,8 @@ import queue
 import threading
 import time
 
-from conftest import (MSG_CREATED, NUMBERS, assert_error, assert_id, check_doc, find_sender)
+from conftest import (MSG_CREATED, NUMBERS, assert_error, assert_id, check_doc, find_sender,
+                      pg_store_args)
 
 
 def _run_threads(n, target):
@@ -268,7 +269,7 @@ def test_cli_concurrent_with_server_writes(server_factory):
         t.start()
     try:
         procs = [subprocess.Popen([BINARY, "accounts", "create", "--data", srv.data_dir, "--name",
-                                   f"op{i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   f"op{i}", *pg_store_args(srv.data_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True) for i in range(8)]
         outs = [p.communicate(timeout=30) + (p.returncode,) for p in procs]
     finally:

@@ -218,6 +218,7 @@ def _check_acknowledged(loads):
             f"acknowledged upload {doc_id} not intact after kill -9"
 
 
+@pytest.mark.sqlite_only("reads the SQLite file; the PostgreSQL kill -9 test is in test_instances.py")
 def test_kill_9_under_mixed_write_load(server_factory):
     srv = server_factory(args=UNLIMITED_CALLS)
     accounts = (srv.new_account(limit=10000), srv.new_account(limit=10000), srv.new_account())
@@ -325,6 +326,7 @@ def test_read_only_data_directory(tmpfs, scratch):
     assert_store_consistent(Path(scratch) / "senderid.db")
 
 
+@pytest.mark.sqlite_only("the SQLite file's disk")
 def test_read_only_store_at_start(tmpfs):
     """A server started on a read-only store either refuses cleanly (exit code > 0, an error on
     stderr, within the start-up timeout) or serves reads and answers writes 503; never a crash.
@@ -373,6 +375,7 @@ def _ready(srv):
         return False
 
 
+@pytest.mark.sqlite_only("the SQLite file's disk")
 def test_full_disk_gives_503_and_recovers(tmpfs):
     m = tmpfs("8m")
     srv = m.server()

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import (ACTIVE, BINARY, MSG_CREATED, MSG_INVALID_SENDER, NUMBERS, assert_error, assert_ok,
+from conftest import (ACTIVE, BINARY, pg_store_args, MSG_CREATED, MSG_INVALID_SENDER, NUMBERS, assert_error, assert_ok,
                       check_doc, find_sender, parse_iso, utcnow)
 from documents_support import (DOCS, MSG_ALREADY_APPROVED, MSG_DOCS_SUBMITTED,
                                MSG_EVIDENCE_APPROVED, MSG_EVIDENCE_REJECTED, MSG_TURNED_DUPLICATED,
@@ -759,7 +759,7 @@ def test_concurrent_operators_decide_once(server, account):
         verb = ["approve", ap["approvalId"]] if i % 2 == 0 else ["reject", ap["approvalId"],
                                                                   "--reason", f"r{i}"]
         cmds.append([BINARY, "reviews", *verb[:1], "--data", server.data_dir, *verb[1:],
-                     "--operator", f"op{i}"])
+                     "--operator", f"op{i}", *pg_store_args(server.data_dir)])
     procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               stdin=subprocess.DEVNULL) for c in cmds]
     outs = [p.communicate(timeout=30) for p in procs]

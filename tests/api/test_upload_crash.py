@@ -10,6 +10,8 @@ import secrets
 import threading
 import time
 
+import pytest
+
 from conftest import REQUEST_TIMEOUT, assert_ok
 from documents_support import (assert_no_stray_files, b64, check_document, documents_dir,
                                download, get_document, list_all_documents, pdf_bytes, sha256,
@@ -74,6 +76,7 @@ def _check_consistent(server, accounts, acked):
     assert_no_stray_files(documents_dir(server), listed_names)
 
 
+@pytest.mark.sqlite_only("document files under <data>/documents")
 def test_sigkill_during_uploads(server_factory):
     server = server_factory()
     accounts = [server.new_account(), server.new_account()]

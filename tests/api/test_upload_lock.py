@@ -148,6 +148,7 @@ def put_strays(folder, age=0.0):
 # ---------------------------------------------------------------------------------------------------
 # The probe of the issue
 
+@pytest.mark.sqlite_only("one serve per SQLite store and its document files")
 def test_second_serve_during_uploads_is_refused_and_loses_nothing(server_factory, scratch):
     srv = server_factory()
     accounts = [srv.new_account() for _ in range(THREADS)]
@@ -209,6 +210,7 @@ def test_second_serve_during_uploads_is_refused_and_loses_nothing(server_factory
 # ---------------------------------------------------------------------------------------------------
 # A refused start touches nothing
 
+@pytest.mark.sqlite_only("one serve per SQLite store and its document files")
 @pytest.mark.parametrize("shared", ["data_dir", "db_only"])
 def test_refused_second_serve_touches_nothing(server_factory, scratch, shared):
     if shared == "data_dir":
@@ -260,6 +262,7 @@ def test_refused_second_serve_touches_nothing(server_factory, scratch, shared):
 # ---------------------------------------------------------------------------------------------------
 # The stray-file sweep at start keeps young files
 
+@pytest.mark.sqlite_only("one serve per SQLite store and its document files")
 def test_start_sweep_keeps_young_strays_removes_old(server_factory):
     srv = server_factory()
     acct = srv.new_account()

@@ -28,7 +28,7 @@ class MemoryUnderTest final : public StoreUnderTest {
 }  // namespace
 
 StoreFactory MemoryStoreFactory() {
-  return {"memory", [] { return std::make_unique<MemoryUnderTest>(MemoryOptions{}); }};
+  return {"memory", [] { return std::make_unique<MemoryUnderTest>(MemoryOptions{}); }, {}};
 }
 
 }  // namespace senderid::contract

@@ -83,7 +83,7 @@ class SqliteUnderTest final : public StoreUnderTest {
 }  // namespace
 
 StoreFactory SqliteStoreFactory() {
-  return {"sqlite", [] { return SqliteUnderTest::Make(/*force_retry=*/false); }};
+  return {"sqlite", [] { return SqliteUnderTest::Make(/*force_retry=*/false); }, {}};
 }
 
 }  // namespace senderid::contract

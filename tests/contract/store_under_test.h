@@ -42,6 +42,9 @@ class StoreUnderTest {
 struct StoreFactory {
   std::string name;  // the test-name suffix: letters and digits only
   std::function<std::unique_ptr<StoreUnderTest>()> make;
+  // Why the adapter cannot run here (a server it needs was not given), or "" when it can: its
+  // tests are then skipped with that reason rather than failed. Unset: always available.
+  std::function<std::string()> unavailable;
 };
 
 // What gtest prints for a parameter (instead of the bytes of the struct).
@@ -50,6 +53,7 @@ inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << fact
 // One per adapter, each in its own <adapter>_factory.cc.
 StoreFactory MemoryStoreFactory();
 StoreFactory SqliteStoreFactory();
+StoreFactory PostgresStoreFactory();
 
 // Every adapter the suite runs against (factories.cc).
 std::vector<StoreFactory> AllStoreFactories();

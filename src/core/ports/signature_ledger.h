@@ -29,7 +29,9 @@ class SignatureLedger {
   // always comes with one keep_until (both derive from the signed text), so adapters may key on the
   // pair. Returns at once.
   virtual void Spend(std::string digest, TimeMs keep_until, SpendDone done) = 0;
-  // Forgets digests whose keep_until is before `now`; returns how many.
+  // Forgets digests whose keep_until is before `now` — at once, or (an adapter that drops whole
+  // time partitions instead of deleting rows) once the rest of their partition has expired too;
+  // never one kept until `now` or later. Returns how many it forgot.
   virtual Result<int> Prune(TimeMs now) = 0;
 };
 

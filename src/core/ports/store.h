@@ -1,7 +1,7 @@
 #pragma once
 // The persistence port: everything the registry keeps, behind transactions, one repository per
 // aggregate. Owned by the core; implemented by store/memory (tests), store/sqlite (embedded) and,
-// later, store/postgres (several instances). tests/contract holds the suite every adapter passes.
+// store/postgres (several instances). tests/contract holds the suite every adapter passes.
 //
 // Contract:
 //  - Read(fn) runs fn on one consistent snapshot. Write(fn) runs fn in a serialisable transaction:
@@ -79,6 +79,10 @@ class Store {
   virtual ~Store() = default;
   virtual Status Read(const ReadFn& fn) = 0;
   virtual Status Write(const WriteFn& fn) = 0;
+  // Whether the store can serve now: reachable, and its schema the one this binary knows (SPEC
+  // §11 /readyz). kServiceUnavailable with the reason (for the log) otherwise. Cheap: one round
+  // trip at most, bounded by a short timeout.
+  virtual Status Ping() = 0;
 };
 
 // Runs fn in a read transaction and returns its value.

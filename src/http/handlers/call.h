@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/ports/store.h"
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
 #include "core/services/events_service.h"
@@ -38,6 +39,7 @@ struct ApiServices {
   PapersService& papers;
   EventsService& events;
   WebhooksService& webhooks;
+  Store& store;  // for /readyz only (Store::Ping): every other route goes through a service
 };
 
 struct Call {
@@ -74,6 +76,7 @@ Result<int> ParseLimit(std::string_view text);
 namespace handlers {
 Response Healthz(const Call& call);
 Response CustomerOpenApi(const Call& call);  // openapi_document.cc
+Response Readyz(const Call& call);
 Response CreateNumber(const Call& call);
 Response ListNumbers(const Call& call);
 Response ActiveNumbers(const Call& call);

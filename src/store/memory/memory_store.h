@@ -40,6 +40,7 @@ class MemoryStore final : public Store, public SignatureLedger {
 
   Status Read(const ReadFn& fn) override;
   Status Write(const WriteFn& fn) override;
+  Status Ping() override { return OkStatus(); }
 
   void Spend(std::string digest, TimeMs keep_until, SpendDone done) override;
   Result<int> Prune(TimeMs now) override;

@@ -112,6 +112,19 @@ class SqliteStore::Impl {
     return result;
   }
 
+  // Reads the schema version on a reader connection: the file is there and readable (the schema
+  // itself was migrated when the store opened).
+  Status Ping() {
+    SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
+    Status result = [&]() -> Status {
+      SID_ASSIGN_OR_RETURN(Statement st, conn->Prepare("PRAGMA user_version"));
+      SID_TRY(st.Step());
+      return OkStatus();
+    }();
+    GiveBackReader(std::move(conn));
+    return result;
+  }
+
   Status Write(const WriteFn& fn) {
     auto job = std::make_unique<TxJob>(fn);
     std::future<Status> answer = job->answer();
@@ -178,6 +191,8 @@ SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::Read(const ReadFn& fn) { return impl_->Read(fn); }
 Status SqliteStore::Write(const WriteFn& fn) { return impl_->Write(fn); }
+
+Status SqliteStore::Ping() { return impl_->Ping(); }
 
 void SqliteStore::Spend(std::string digest, TimeMs keep_until, SpendDone done) {
   impl_->Spend(std::move(digest), keep_until, std::move(done));

@@ -48,6 +48,8 @@ class SqliteStore final : public Store, public SignatureLedger {
 
   Status Read(const ReadFn& fn) override;
   Status Write(const WriteFn& fn) override;
+  // A read of the schema version on a reader connection: the file is still there and readable.
+  Status Ping() override;
 
   void Spend(std::string digest, TimeMs keep_until, SpendDone done) override;
   Result<int> Prune(TimeMs now) override;

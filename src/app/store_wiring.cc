@@ -1,0 +1,78 @@
+#include "app/store_wiring.h"
+
+#include "app/wiring.h"
+#include "core/hex.h"
+#include "core/services/authenticator.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace senderid {
+namespace {
+
+Result<OpenedStore> OpenSqlite(const StoreConfig& config, const Crypto& crypto) {
+  SID_ASSIGN_OR_RETURN(std::string path, SqlitePath(config));
+  sqlite::SqliteOptions options;
+  options.path = path;
+  options.synchronous_full = config.synchronous_full;
+  options.legacy_signature_digest = [&crypto](std::string_view signature) {
+    return Authenticator::SignatureDigest(crypto, signature);
+  };
+  SID_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store,
+                       sqlite::SqliteStore::Open(options));
+  OpenedStore out;
+  out.ledger = store.get();
+  out.store = std::move(store);
+  SID_ASSIGN_OR_RETURN(out.file_blobs, FileBlobStore::Open(config.data_dir + "/documents"));
+  out.blobs = out.file_blobs.get();
+  out.documents_dir = out.file_blobs->dir();
+  return out;
+}
+
+Result<OpenedStore> OpenPostgres(const StoreConfig& config, const Crypto& crypto) {
+  pg::PostgresOptions options;
+  options.url = config.db_url;
+  options.pool_size = config.db_pool;
+  options.key_fingerprint = MasterKeyFingerprint(crypto);
+  std::unique_ptr<pg::PostgresStore> store = pg::PostgresStore::Create(options);
+  Result<pg::SchemaState> opened =
+      store->Open(config.migrate ? pg::SchemaMode::kMigrate : pg::SchemaMode::kRequireCurrent);
+  // Logged by the caller once everything else is set up: a configuration error after this stays
+  // the one line it must be.
+  OpenedStore out;
+  if (!opened.ok()) {
+    if (!config.wait_for_database || opened.error().code != ErrorCode::kServiceUnavailable)
+      return std::move(opened).error();
+    out.open_error = opened.error().message;
+  } else {
+    out.schema = *opened;
+  }
+  out.postgres = store.get();
+  out.ledger = store.get();
+  out.blobs = &store->blobs();
+  out.store = std::move(store);
+  return out;
+}
+
+}  // namespace
+
+bool IsPostgresUrl(const std::string& db_url) {
+  return db_url.rfind("postgresql://", 0) == 0 || db_url.rfind("postgres://", 0) == 0;
+}
+
+Result<std::pair<std::string, bool>> MasterKeyFile(const StoreConfig& config) {
+  if (!config.master_key_file.empty()) return std::make_pair(config.master_key_file, false);
+  if (IsPostgresUrl(config.db_url))
+    return Error(ErrorCode::kValidationError,
+                 "with a PostgreSQL store the master key is never generated: give "
+                 "--master-key-file (the same key on every instance)");
+  return std::make_pair(config.data_dir + "/master.key", true);
+}
+
+std::string MasterKeyFingerprint(const Crypto& crypto) {
+  return ToHex(crypto.KeyedHash("master-key-fingerprint", "senderid registry"));
+}
+
+Result<OpenedStore> OpenStore(const StoreConfig& config, const Crypto& crypto) {
+  return IsPostgresUrl(config.db_url) ? OpenPostgres(config, crypto) : OpenSqlite(config, crypto);
+}
+
+}  // namespace senderid
