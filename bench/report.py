@@ -293,7 +293,7 @@ def main():
     def pg_ratio(a, b):
         return [x / y if x is not None and y else None for x, y in zip(a, b)]
 
-    rc, wcp = meta.get("pg_read_conc", 16), meta.get("write_conc", 64)
+    rc, wcp = meta.get("pg_read_conc", 16), meta.get("pg_write_conc", meta.get("write_conc", 64))
     pg_cases = (("signed `GET /numbers/active`", f"active c={rc}", lambda r: r["ops"]["active"]["per_s"]),
                 ("creates (`POST /numbers`, each followed by its `DELETE`)", f"create-delete c={wcp}",
                  lambda r: r["ops"]["create"]["per_s"]),

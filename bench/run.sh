@@ -27,6 +27,7 @@ ROOT=$(pwd)
 QUICK=0; RUNS=3; DURATION=10; WARMUP=1; BUILD_DIR=build; NO_BUILD=0; STORE_CACHE=""
 SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg"; OUT=""; KEEP=0
 READ_CONC="16 128"; WRITE_CONC=64; UPLOAD_CONC=8; SCALE_CONC=16
+PG_READ_CONC=16; PG_WRITE_CONC=$WRITE_CONC   # the pg scenario (6.)
 # Write benchmarks spread over this many accounts: ARS leaves every number it verifies in its account,
 # and every create and step 2 answers the whole account, so fewer accounts would measure ever larger
 # accounts as the run goes on (200 accounts: ~35 numbers each after 10 s, and ~35 % fewer
@@ -54,6 +55,9 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
   RUNS=1; DURATION=2; WARMUP=0.5
+  # A complete ARS verification on PostgreSQL at c=64 can take longer than the 2 s run (retries
+  # under contention, see docs/benchmarks.md): fewer writers, so that every load completes cycles.
+  PG_WRITE_CONC=16
   SCALE_ACCOUNTS=${SCALE_ACCOUNTS:-400}
 fi
 SCALE_ACCOUNTS=${SCALE_ACCOUNTS:-200000}
@@ -190,7 +194,7 @@ PY
 )
 [ -n "$DISK" ] || DISK='{}'
 FS=$(df -T "$WORK" | awk 'NR==2 {print $1 " " $2}')
-record "{\"meta\":{\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$COMMIT\",\"nproc\":$(nproc),\"cpu\":\"$CPU_MODEL\",\"kernel\":\"$(uname -r)\",\"runs\":$RUNS,\"duration\":$DURATION,\"warmup\":$WARMUP,\"quick\":$QUICK,\"scale_accounts\":$SCALE_ACCOUNTS,\"small_accounts\":$SMALL_ACCOUNTS,\"numbers_per_account\":$NUMBERS_PER_ACCOUNT,\"read_conc\":\"$READ_CONC\",\"write_conc\":$WRITE_CONC,\"write_accounts\":$WRITE_ACCOUNTS,\"upload_conc\":$UPLOAD_CONC,\"scale_conc\":$SCALE_CONC,\"pg_read_conc\":16,\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"fs\":\"$FS\",\"disk\":$DISK}}"
+record "{\"meta\":{\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$COMMIT\",\"nproc\":$(nproc),\"cpu\":\"$CPU_MODEL\",\"kernel\":\"$(uname -r)\",\"runs\":$RUNS,\"duration\":$DURATION,\"warmup\":$WARMUP,\"quick\":$QUICK,\"scale_accounts\":$SCALE_ACCOUNTS,\"small_accounts\":$SMALL_ACCOUNTS,\"numbers_per_account\":$NUMBERS_PER_ACCOUNT,\"read_conc\":\"$READ_CONC\",\"write_conc\":$WRITE_CONC,\"write_accounts\":$WRITE_ACCOUNTS,\"upload_conc\":$UPLOAD_CONC,\"scale_conc\":$SCALE_CONC,\"pg_read_conc\":$PG_READ_CONC,\"pg_write_conc\":$PG_WRITE_CONC,\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"fs\":\"$FS\",\"disk\":$DISK}}"
 log "work dir $WORK; commit $COMMIT; $RUNS run(s) × ${DURATION}s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- 1. signed reads vs /healthz ---------------------------------------------------------------
@@ -318,7 +322,6 @@ fi
 # each, one per instance; their throughputs add up). A throwaway PostgreSQL 15 on a Unix socket,
 # durable (fsync and synchronous_commit on, its defaults), fresh databases per run. Everything —
 # both servers, PostgreSQL and the load generators — shares this machine's cores.
-PG_READ_CONC=16   # also in the meta line (pg_read_conc)
 # load2 SCENARIO CASE RUN loadgen-args…: one load generator per instance ($PORT, $PORT2), each
 # with half the connections, at the same time; records both ("part" 1 and 2) with both servers' CPU.
 load2() {
@@ -327,11 +330,12 @@ load2() {
   s0=$(awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {print s}' "/proc/$SERVER_PID/stat" "/proc/$SERVER2_PID/stat")
   b0=$(machine_busy)
   "$LOADGEN" --port "$PORT" --duration "$DURATION" --warmup "$WARMUP" --label "$case" \
-    --max-error-ratio 0.05 "$@" >"$WORK/load2.1" 2>>"$WORK/loadgen.err" &
+    --max-error-ratio 0.05 --number-offset "${PG_NUMBER_OFFSET:-0}" "$@" >"$WORK/load2.1" 2>>"$WORK/loadgen.err" &
   local p1=$!
-  # Numbers half a connection's slice away from the first one's (loadgen.cc: slices of 10^8 / c).
+  # Numbers 10^6 into each connection's slice (loadgen.cc: slices of 10^8 / c), away from the
+  # first one's.
   "$LOADGEN" --port "$PORT2" --duration "$DURATION" --warmup "$WARMUP" --label "$case" \
-    --max-error-ratio 0.05 --number-offset 1000000 "$@" >"$WORK/load2.2" 2>>"$WORK/loadgen.err"
+    --max-error-ratio 0.05 --number-offset $((${PG_NUMBER_OFFSET:-0} + 1000000)) "$@" >"$WORK/load2.2" 2>>"$WORK/loadgen.err"
   rc2=$?
   wait "$p1"; rc1=$?
   s1=$(awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {print s}' "/proc/$SERVER_PID/stat" "/proc/$SERVER2_PID/stat")
@@ -376,27 +380,34 @@ if want pg; then
         # Statistics for the planner now, as autovacuum would within a minute of a bulk load (without
         # them a generic plan may seq-scan sender_id_logs for every account read).
         [ "$store" != sqlite ] && "$PG_BIN/psql" -X -q "${db_args[1]}" -c ANALYZE
-        cases=("active c=$PG_READ_CONC" "create-delete c=$WRITE_CONC" "ars c=$WRITE_CONC")
+        cases=("active c=$PG_READ_CONC" "create-delete c=$PG_WRITE_CONC" "ars c=$PG_WRITE_CONC")
+        # The ARS loads number from 2·10^6 into each connection's slice: the create-delete load that
+        # ran before on the same accounts leaves its last cycles' numbers behind (cut off before
+        # their DELETE), and a slow store runs few cycles, so ARS would meet them again (409).
+        ars_offset=2000000
         if [ "$store" = sqlite ]; then
           start_server "$d" "${ARS_FLAGS[@]}" || continue
           load pg "sqlite ${cases[0]}" "$run" --mode active -c "$PG_READ_CONC" --accounts "$d.read.json"
-          load pg "sqlite ${cases[1]}" "$run" --mode create-delete -c "$WRITE_CONC" --accounts "$d.accounts.json"
-          load pg "sqlite ${cases[2]}" "$run" --mode ars -c "$WRITE_CONC" --accounts "$d.accounts.json" --data "$d"
+          load pg "sqlite ${cases[1]}" "$run" --mode create-delete -c "$PG_WRITE_CONC" --accounts "$d.accounts.json"
+          load pg "sqlite ${cases[2]}" "$run" --mode ars -c "$PG_WRITE_CONC" --accounts "$d.accounts.json" --data "$d" \
+            --number-offset "$ars_offset"
           stop_server
         else
           g0=$(pg_cpu)
           start_server "$d" "${db_args[@]}" "${ARS_FLAGS[@]}" || continue
           if [ "$store" = pg1 ]; then
             load pg "$store ${cases[0]}" "$run" --mode active -c "$PG_READ_CONC" --accounts "$d.read.json"
-            load pg "$store ${cases[1]}" "$run" --mode create-delete -c "$WRITE_CONC" --accounts "$d.accounts.json"
-            load pg "$store ${cases[2]}" "$run" --mode ars -c "$WRITE_CONC" --accounts "$d.accounts.json" --data "$d"
+            load pg "$store ${cases[1]}" "$run" --mode create-delete -c "$PG_WRITE_CONC" --accounts "$d.accounts.json"
+            load pg "$store ${cases[2]}" "$run" --mode ars -c "$PG_WRITE_CONC" --accounts "$d.accounts.json" --data "$d" \
+              --number-offset "$ars_offset"
           else
             first_pid=$SERVER_PID; first_port=$PORT
             start_server "$d" "${db_args[@]}" "${ARS_FLAGS[@]}" || { SERVER_PID=$first_pid; continue; }
             SERVER2_PID=$SERVER_PID; PORT2=$PORT; SERVER_PID=$first_pid; PORT=$first_port
             load2 pg "$store ${cases[0]}" "$run" --mode active -c $((PG_READ_CONC / 2)) --accounts "$d.read.json"
-            load2 pg "$store ${cases[1]}" "$run" --mode create-delete -c $((WRITE_CONC / 2)) --accounts "$d.accounts.json"
-            load2 pg "$store ${cases[2]}" "$run" --mode ars -c $((WRITE_CONC / 2)) --accounts "$d.accounts.json" --data "$d"
+            load2 pg "$store ${cases[1]}" "$run" --mode create-delete -c $((PG_WRITE_CONC / 2)) --accounts "$d.accounts.json"
+            PG_NUMBER_OFFSET=$ars_offset load2 pg "$store ${cases[2]}" "$run" --mode ars -c $((PG_WRITE_CONC / 2)) \
+              --accounts "$d.accounts.json" --data "$d"
           fi
           # Before the servers stop: their backends' CPU goes with them.
           metric pg "$store" "$run" pg_cpu_s "$(awk -v a="$g0" -v b="$(pg_cpu)" 'BEGIN{print b-a}')"
