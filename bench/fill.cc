@@ -51,6 +51,8 @@
 #include "app/system_clock.h"
 #include "core/catalogue.h"
 #include "core/ids.h"
+#include "core/lifecycle/lifecycle.h"
+#include "core/ports/event_encoder.h"
 #include "core/services/accounts_service.h"
 #include "crypto/default_crypto.h"
 #include "store/sqlite/sqlite_store.h"
@@ -297,7 +299,15 @@ int main(int argc, char** argv) {
   Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(store_options);
   if (!opened.ok()) Usage(opened.error().message);
   std::unique_ptr<sqlite::SqliteStore> store = std::move(opened).value();
-  AccountsService accounts_service(*store, crypto, clock, random, o.limit);
+  // Creating accounts records no event: the lifecycle's encoder is never called here.
+  struct NoEvents final : EventEncoder {
+    std::string EncodeData(const DomainEvent&) const override { return "{}"; }
+  } no_events;
+  RegistryOptions registry_options;
+  registry_options.default_limit = o.limit;
+  const Lifecycle lifecycle(random, no_events, registry_options);
+  const Actor actor{"senderid-fill", "cli"};
+  AccountsService accounts_service(*store, crypto, clock, random, lifecycle);
 
   const auto start = std::chrono::steady_clock::now();
   const TimeMs now = clock.Now();
@@ -314,7 +324,7 @@ int main(int argc, char** argv) {
           const int64_t i = next.fetch_add(1);
           if (i >= o.accounts || failed) return;
           Result<Credentials> c =
-              accounts_service.CreateAccount("bench-" + std::to_string(i), o.limit);
+              accounts_service.CreateAccount("bench-" + std::to_string(i), o.limit, actor);
           if (!c.ok()) {
             std::fprintf(stderr, "senderid-fill: account %" PRId64 ": %s\n", i,
                          c.error().message.c_str());

@@ -11,6 +11,7 @@ packages=(
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist curl sqlite3 procps
+  chromium chromium-driver python3-selenium fonts-noto-cjk
   "$@"
 )
 missing=()

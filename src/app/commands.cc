@@ -1,14 +1,17 @@
 #include "app/commands.h"
 
 #include <pwd.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 
 #include "app/duration.h"
 #include "app/sign.h"
+#include "json/admin_codec.h"
 #include "json/operator_codec.h"
 
 namespace senderid {
@@ -77,6 +80,32 @@ std::string LoginName() {
 
 void Print(const std::string& json_text) { std::cout << json_text << std::endl; }
 
+// Who a CLI change is audited as (SPEC §13): --operator, else the login user; source "cli".
+Actor CliActor(const CommandLine& cli) {
+  return Actor{cli.operator_name.empty() ? LoginName() : cli.operator_name,
+               std::string(kCliSource)};
+}
+
+// One line of stdin without its line end; not echoed when stdin is a terminal.
+std::optional<std::string> ReadSecretLine() {
+  termios saved{};
+  const bool tty = ::isatty(STDIN_FILENO) == 1 && ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << std::endl;
+  }
+  if (!got && line.empty()) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
 }  // namespace
 
 void PrintError(const std::string& message) { std::cerr << "senderid: " << message << std::endl; }
@@ -93,6 +122,113 @@ std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli) {
   }
   return std::move(r).value();
 }
+
+namespace {
+
+// `senderid operators …` (SPEC §13): accounts of the people who use the admin API and console.
+void DefineOperatorCommands(CLI::App& app, CommandLine& cli) {
+  CLI::App* ops = app.add_subcommand("operators", "Operators of the admin API and console");
+  ops->require_subcommand(1);
+  // Runs `body` on an opened registry; the usual exit codes.
+  static const auto run = [](CommandLine& c, const std::function<void(Registry&)>& body) {
+    if (!Finish(c)) return void(c.exit_code = 2);
+    auto r = OpenForCommand(c);
+    if (!r) return void(c.exit_code = 1);
+    body(*r);
+  };
+
+  CLI::App* create = ops->add_subcommand("create", "Create an operator (prints its password once)");
+  static std::string create_name, create_role;
+  static bool password_stdin = false;
+  create->add_option("--name", create_name, "Operator name (letters, digits, . _ @ -)")->required();
+  create->add_option("--role", create_role, "reviewer or admin")
+      ->required()
+      ->check(CLI::IsMember({"reviewer", "admin"}));
+  create->add_flag("--password-stdin", password_stdin,
+                   "Read the password (at least 12 characters) from one line of stdin");
+  create->callback([&cli] {
+    std::optional<std::string> password;
+    if (password_stdin) {
+      password = ReadSecretLine();
+      if (!password) {
+        PrintError("--password-stdin: no line on stdin");
+        return void(cli.exit_code = 2);
+      }
+    }
+    run(cli, [&](Registry& r) {
+      Result<OperatorCredentials> c = r.operators->Create(
+          create_name, *ParseOperatorRole(create_role), password, CliActor(cli));
+      if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
+      // A password the operator typed is not printed back.
+      if (password_stdin) {
+        Print(json::EncodeFields({{"name", c->name}, {"role", ToString(c->role)}}));
+        return;
+      }
+      Print(json::EncodeOperatorCredentials(*c));
+    });
+  });
+
+  ops->add_subcommand("list", "Every operator (JSON)")->callback([&cli] {
+    run(cli, [&](Registry& r) {
+      Result<std::vector<Operator>> list = r.operators->List();
+      if (!list.ok()) return void(cli.exit_code = Fail(list.error()));
+      Print(json::EncodeOperatorList(*list));
+    });
+  });
+
+  for (const bool enable : {false, true}) {
+    CLI::App* sub = ops->add_subcommand(
+        enable ? "enable" : "disable",
+        enable ? "Let an operator sign in again (its old sessions and tokens stay ended)"
+               : "Refuse an operator's sign-in and end its sessions and tokens");
+    static std::string names[2];
+    sub->add_option("NAME", names[enable], "Operator name")->required();
+    sub->callback([&cli, enable] {
+      run(cli, [&](Registry& r) {
+        Result<Operator> op = enable ? r.operators->Enable(names[enable], CliActor(cli))
+                                     : r.operators->Disable(names[enable], CliActor(cli));
+        if (!op.ok()) return void(cli.exit_code = Fail(op.error()));
+        Print(json::EncodeOperator(*op));
+      });
+    });
+  }
+
+  CLI::App* reset = ops->add_subcommand("reset-password",
+                                        "A new generated password; ends the operator's sessions");
+  static std::string reset_name;
+  reset->add_option("NAME", reset_name, "Operator name")->required();
+  reset->callback([&cli] {
+    run(cli, [&](Registry& r) {
+      Result<OperatorCredentials> c = r.operators->ResetPassword(reset_name, CliActor(cli));
+      if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
+      Print(json::EncodeFields({{"name", c->name}, {"password", c->password}}));
+    });
+  });
+
+  CLI::App* token = ops->add_subcommand("token", "A bearer token for automation (printed once)");
+  static std::string token_name;
+  token->add_option("--name", token_name, "Operator name")->required();
+  token->callback([&cli] {
+    run(cli, [&](Registry& r) {
+      Result<IssuedToken> t = r.operators->IssueToken(token_name, CliActor(cli));
+      if (!t.ok()) return void(cli.exit_code = Fail(t.error()));
+      Print(json::EncodeIssuedToken(*t));
+    });
+  });
+
+  CLI::App* revoke = ops->add_subcommand("revoke-token", "End every bearer token of an operator");
+  static std::string revoke_name;
+  revoke->add_option("--name", revoke_name, "Operator name")->required();
+  revoke->callback([&cli] {
+    run(cli, [&](Registry& r) {
+      Result<int> n = r.operators->RevokeTokens(revoke_name, CliActor(cli));
+      if (!n.ok()) return void(cli.exit_code = Fail(n.error()));
+      Print(json::EncodeNameCount(revoke_name, "revoked", *n));
+    });
+  });
+}
+
+}  // namespace
 
 void DefineCommands(CLI::App& app, CommandLine& cli) {
   app.fallthrough();
@@ -116,6 +252,8 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   AddOption(app, "--verified-lifetime-months", cli.registry.registry.verified_lifetime_months,
             "VERIFIED_LIFETIME_MONTHS", "How many calendar months a verification lasts")
       ->check(CLI::Range(1, 120));
+  AddOption(app, "--operator", cli.operator_name, "OPERATOR",
+            "Who runs this command, as the audit log records it (default: the login user)");
   app.add_flag("--sync-full,!--sync-normal", cli.store.synchronous_full,
                "SQLite synchronous=FULL (survives power loss) or NORMAL (survives a crash)")
       ->envname("SENDERID_SYNC_FULL");
@@ -133,6 +271,15 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
+  AddOption(*serve, "--admin-listen", cli.serve.admin_listen, "ADMIN_LISTEN",
+            "Address and port of the operators' API and console (default: off), e.g. "
+            "127.0.0.1:8081; keep it on a private network or behind TLS");
+  AddOption(*serve, "--admin-host", cli.serve.admin_hosts, "ADMIN_HOST",
+            "Another Host the admin listener answers (e.g. the name a TLS proxy forwards); "
+            "repeatable");
+  serve->add_flag("--admin-secure-cookies", cli.serve.admin_secure_cookies,
+                  "Mark the console's session cookie Secure (when a TLS proxy is in front)")
+      ->envname("SENDERID_ADMIN_SECURE_COOKIES");
   AddOption(*serve, "--max-document-size", cli.registry.documents.max_size, "MAX_DOCUMENT_SIZE",
             "Largest document upload in bytes (decoded)")
       ->check(CLI::Range(int64_t{1}, int64_t{64} * 1024 * 1024));
@@ -200,7 +347,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       if (!Finish(cli)) return void(cli.exit_code = 2);
       auto r = OpenForCommand(cli);
       if (!r) return void(cli.exit_code = 1);
-      Result<Credentials> c = r->accounts->CreateAccount(name, limit);
+      Result<Credentials> c = r->accounts->CreateAccount(name, limit, CliActor(cli));
       if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
       Print(json::EncodeCredentials(*c, /*with_account=*/true));
     });
@@ -215,7 +362,8 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
         auto r = OpenForCommand(cli);
         if (!r) return void(cli.exit_code = 1);
         Result<Account> a = r->accounts->SetAccountState(
-            ids[activate], activate ? ActiveState::kActive : ActiveState::kInactive);
+            ids[activate], activate ? ActiveState::kActive : ActiveState::kInactive,
+            CliActor(cli));
         if (!a.ok()) return void(cli.exit_code = Fail(a.error()));
         Print(json::EncodeAccount(*a));
       });
@@ -238,7 +386,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       for (const std::string& s : scopes) mask |= s == "senderid:read" ? kScopeRead : kScopeWrite;
       auto r = OpenForCommand(cli);
       if (!r) return void(cli.exit_code = 1);
-      Result<Credentials> c = r->accounts->CreateKey(account, mask);
+      Result<Credentials> c = r->accounts->CreateKey(account, mask, CliActor(cli));
       if (!c.ok()) return void(cli.exit_code = Fail(c.error()));
       Print(json::EncodeCredentials(*c, /*with_account=*/false));
     });
@@ -249,7 +397,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       if (!Finish(cli)) return void(cli.exit_code = 2);
       auto r = OpenForCommand(cli);
       if (!r) return void(cli.exit_code = 1);
-      Status s = r->accounts->RevokeKey(api_key);
+      Status s = r->accounts->RevokeKey(api_key, CliActor(cli));
       if (!s.ok()) return void(cli.exit_code = Fail(s.error()));
       Print(json::EncodeFields({{"apiKey", api_key}, {"status", "REVOKED"}}));
     });
@@ -268,7 +416,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       if (!Finish(cli)) return void(cli.exit_code = 2);
       auto r = OpenForCommand(cli);
       if (!r) return void(cli.exit_code = 1);
-      Result<std::string> digits = r->accounts->AllowSpecialNumber(account, number);
+      Result<std::string> digits = r->accounts->AllowSpecialNumber(account, number, CliActor(cli));
       if (!digits.ok()) return void(cli.exit_code = Fail(digits.error()));
       Print(json::EncodeFields(
           {{"accountId", account}, {"phoneNumber", *digits}, {"status", "ALLOWED"}}));
@@ -305,13 +453,11 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       CLI::App* decide = reviews->add_subcommand(
           approve ? "approve" : "reject",
           approve ? "Approve a request (APD…, LID… or DUP…)" : "Reject a request, with a reason");
-      static std::string ids[2], reasons[2], operators[2];
+      static std::string ids[2], reasons[2];
       decide->add_option("ID", ids[approve], "The request id")->required();
       CLI::Option* reason =
           decide->add_option("--reason", reasons[approve], "Why (shown to the customer)");
       if (!approve) reason->required();
-      decide->add_option("--operator", operators[approve],
-                         "Who decides (default: the login user)");
       static std::string reason_code = std::string(kDefaultReasonCode);
       if (!approve)
         decide->add_option("--reason-code", reason_code,
@@ -323,7 +469,8 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
         auto r = OpenForCommand(cli);
         if (!r) return void(cli.exit_code = 1);
         Decision decision;
-        decision.decided_by = operators[approve].empty() ? LoginName() : operators[approve];
+        decision.decided_by = CliActor(cli).name;
+        decision.source_address = std::string(kCliSource);
         if (!reasons[approve].empty()) decision.reason = reasons[approve];
         if (!approve) decision.reason_code = reason_code;
         Result<ReviewItem> item = approve ? r->reviews->Approve(ids[approve], decision)
@@ -336,6 +483,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
     }
   }
 
+  DefineOperatorCommands(app, cli);
   DefineSignCommand(app, cli.exit_code);
 }
 

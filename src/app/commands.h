@@ -17,10 +17,15 @@ struct ServeConfig {
   int io_threads = 2;
   std::string sweep_interval = "60s";
   bool access_log = true;
+  // The operators' listener (SPEC §13): off unless an address is given.
+  std::string admin_listen;
+  std::vector<std::string> admin_hosts;  // more Host values it answers (behind a proxy)
+  bool admin_secure_cookies = false;
 };
 
 struct CommandLine {
   StoreConfig store;
+  std::string operator_name;  // --operator: who the audit log names for CLI changes
   RegistryConfig registry;
   std::string pending_lifetime = "12d";
   // ARS durations, parsed by Finish into registry.verification / registry.voice.

@@ -12,6 +12,7 @@
 #include "app/database_waiter.h"
 #include "app/duration.h"
 #include "app/instance_lock.h"
+#include "http/admin/admin_pipeline.h"
 #include "http/pipeline.h"
 #include "http/server/server.h"
 
@@ -57,6 +58,8 @@ class Sweeper {
       if (!pruned.ok()) spdlog::warn("signature pruning failed: {}", pruned.error().message);
       Result<int> calls = registry_.verification->PruneOldTransactions();
       if (!calls.ok()) spdlog::warn("verification pruning failed: {}", calls.error().message);
+      Result<int> sessions = registry_.operator_auth->Prune();
+      if (!sessions.ok()) spdlog::warn("operator session pruning failed: {}", sessions.error().message);
       Result<int> strays = registry_.documents->SweepBlobs();
       if (!strays.ok()) spdlog::warn("document sweep failed: {}", strays.error().message);
       else if (*strays > 0)
@@ -81,6 +84,15 @@ int RunServe(const CommandLine& cli) {
   if (!ParseListen(cli.serve.listen, options.address, options.port)) {
     PrintError("--listen: HOST:PORT expected, e.g. 127.0.0.1:8080");
     return 2;
+  }
+  {
+    std::string admin_host;
+    uint16_t admin_port = 0;
+    if (!cli.serve.admin_listen.empty() &&
+        !ParseListen(cli.serve.admin_listen, admin_host, admin_port)) {
+      PrintError("--admin-listen: HOST:PORT expected, e.g. 127.0.0.1:8081");
+      return 2;
+    }
   }
   const std::optional<TimeMs> sweep = ParseDuration(cli.serve.sweep_interval);
   if (!sweep || *sweep <= 0) {
@@ -151,6 +163,32 @@ int RunServe(const CommandLine& cli) {
   // Set when the database refuses this instance for good (another master key, a newer schema)
   // after start: the server stops and serve exits non-zero.
   std::atomic<bool> refused{false};
+
+  // The operators' listener: its own server (own connections, limits and workers), so that the
+  // console never competes with the customer API for a worker.
+  std::unique_ptr<http::admin::AdminPipeline> admin;
+  std::unique_ptr<http::Server> admin_server;
+  if (!cli.serve.admin_listen.empty()) {
+    http::ServerOptions admin_options = options;
+    ParseListen(cli.serve.admin_listen, admin_options.address, admin_options.port);
+    admin_options.worker_threads = 4;
+    admin_options.handle_signals = false;  // the customer server's signal handler stops both
+    admin_options.max_connections = 1000;
+    http::admin::AdminOptions admin_api;
+    admin_api.hosts = cli.serve.admin_hosts;
+    admin_api.hosts.push_back(cli.serve.admin_listen);
+    admin_api.secure_cookies = cli.serve.admin_secure_cookies;
+    admin = std::make_unique<http::admin::AdminPipeline>(
+        admin_api, http::admin::AdminServices{*registry->operator_auth, *registry->operators,
+                                              *registry->reviews, *registry->accounts,
+                                              *registry->operator_views});
+    admin_server = std::make_unique<http::Server>(admin_options, *admin);
+    if (const std::string error = admin_server->Start(); !error.empty()) {
+      PrintError("--admin-listen: " + error);
+      return 1;
+    }
+    spdlog::info("senderid admin API and console on http://{}/admin/", cli.serve.admin_listen);
+  }
   {
     std::optional<DatabaseWaiter> waiter;
     if (registry->postgres != nullptr && !registry->postgres->ready())
@@ -160,12 +198,20 @@ int RunServe(const CommandLine& cli) {
         server.Stop();
       });
     Sweeper sweeper(*registry, *sweep);
+    std::thread admin_thread;
+    if (admin_server) admin_thread = std::thread([&] { admin_server->Run(); });
     server.Run();
+    if (admin_server) {
+      admin_server->Stop();
+      admin_thread.join();
+    }
   }
   // Requests the drain cut off may still wait for the ledger; their answers go nowhere, but the
   // server's worker pool must outlive them.
   if (!api.WaitIdle(std::chrono::seconds(10)))
     spdlog::warn("requests still in the pipeline after the drain");
+  if (admin && !admin->WaitIdle(std::chrono::seconds(10)))
+    spdlog::warn("admin requests still running after the drain");
   spdlog::info("senderid stopped");
   return refused ? 1 : 0;
 }

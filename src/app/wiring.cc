@@ -104,7 +104,7 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->numbers = std::make_unique<NumbersService>(*r->store, r->clock, r->random, *r->lifecycle,
                                                 config.numbers);
   r->accounts = std::make_unique<AccountsService>(*r->store, *r->crypto, r->clock, r->random,
-                                                  config.registry.default_limit);
+                                                  *r->lifecycle);
   SID_ASSIGN_OR_RETURN(r->voice, MakeVoiceCaller(config.voice, store_config.data_dir,
                                                  config.workers, *r->crypto));
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
@@ -116,7 +116,10 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->documents = std::make_unique<DocumentsService>(*r->store, *r->blobs, r->clock, r->random,
                                                     *r->lifecycle, config.documents);
   r->papers = std::make_unique<PapersService>(*r->store, r->clock, r->random, *r->lifecycle);
-  r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, *r->lifecycle);
+  r->reviews = std::make_unique<ReviewsService>(*r->store, r->clock, r->random, *r->lifecycle);
+  r->operators = std::make_unique<OperatorsService>(*r->store, *r->crypto, r->clock, r->random);
+  r->operator_auth = std::make_unique<OperatorAuth>(*r->store, *r->crypto, r->clock, r->random);
+  r->operator_views = std::make_unique<OperatorViews>(*r->store, *r->blobs, r->clock, r->random);
   return r;
 }
 

@@ -16,6 +16,9 @@
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
 #include "core/services/numbers_service.h"
+#include "core/services/operator_auth.h"
+#include "core/services/operator_views.h"
+#include "core/services/operators_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/reviews_service.h"
 #include "core/services/verification_service.h"
@@ -79,6 +82,9 @@ struct Registry {
   std::unique_ptr<DocumentsService> documents;
   std::unique_ptr<PapersService> papers;
   std::unique_ptr<ReviewsService> reviews;
+  std::unique_ptr<OperatorsService> operators;
+  std::unique_ptr<OperatorAuth> operator_auth;
+  std::unique_ptr<OperatorViews> operator_views;
 };
 
 // Where the SQLite store of `config` lives (its --db, or <data_dir>/senderid.db).

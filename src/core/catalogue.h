@@ -133,4 +133,24 @@ inline std::string LimitNotGreater(int current) {
 }
 }  // namespace invalid
 
+// The operators' API (SPEC §13): errorMessage texts of the admin listener.
+namespace admin {
+inline constexpr std::string_view kInvalidCredentials = "이름 또는 비밀번호가 올바르지 않습니다.";
+inline constexpr std::string_view kTooManyLoginAttempts =
+    "로그인 시도 횟수를 초과하였습니다. 잠시 후 다시 시도해 주세요.";
+inline constexpr std::string_view kSignInBusy = "로그인 요청이 많습니다. 잠시 후 다시 시도해 주세요.";
+inline constexpr std::string_view kUnauthorized = "로그인이 필요합니다.";
+inline constexpr std::string_view kCsrfMismatch = "X-CSRF-Token 헤더가 없거나 세션과 일치하지 않습니다.";
+inline constexpr std::string_view kRoleMissing = "이 작업에는 admin 역할이 필요합니다.";
+inline constexpr std::string_view kCrossSite = "다른 사이트에서 보낸 요청은 처리할 수 없습니다.";
+inline constexpr std::string_view kReviewClaimed = "다른 운영자가 검토 중인 요청입니다.";
+inline constexpr std::string_view kNotFound = "요청한 항목을 찾을 수 없습니다.";
+inline constexpr std::string_view kPasswordTooShort = "password must be at least 12 characters";
+inline constexpr std::string_view kOperatorName =
+    "'name' must be 1-64 characters of letters, digits, '.', '_', '@' or '-'";
+inline constexpr std::string_view kOperatorExists = "an operator of that name exists already";
+inline constexpr std::string_view kLimitAtLeastOne = "'limit' must be an integer of at least 1";
+inline constexpr std::string_view kStartKeyUnknown = "startKey: no such item in this listing";
+}  // namespace admin
+
 }  // namespace senderid::text

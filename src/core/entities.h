@@ -97,6 +97,9 @@ struct ReviewRequest {
   int limit_before_request = 0;       // limitation
   std::optional<std::string> decided_by;
   std::optional<TimeMs> date_decided;
+  // An operator's lease on the review (SPEC §13): others cannot decide it until claimed_until.
+  std::optional<std::string> claimed_by;
+  std::optional<TimeMs> claimed_until;
   TimeMs date_created = 0;
   TimeMs date_updated = 0;
 };

@@ -33,6 +33,9 @@ enum class ErrorCode {
   kRequestTimeTooSkewed,
   kDuplicatedSignature,
   kForbidden,
+  // Operators (SPEC §13): no or ended session/token; sign-in refused.
+  kUnauthorized,
+  kInvalidCredentials,
   // ARS step 2 (SPEC §5). The step-1 challenge is a value (MfaChallenge), not an error.
   kInvalidMFAToken,
   kMFATransactionExpired,
@@ -46,9 +49,11 @@ enum class ErrorCode {
   kFailedToUpdate,
   kFailedToDelete,
   kDocumentInUse,
+  kReviewClaimed,  // another operator holds the review's claim (SPEC §13)
   // Rate limits (carry retry_after_seconds).
   kTooManyVerificationCalls,
   kTooManyRequests,
+  kTooManyLoginAttempts,
   // An operator named an account, key or request that does not exist.
   kNotFound,
   // A store write met a row with the same key (an adapter's unique constraint).

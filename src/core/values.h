@@ -63,6 +63,8 @@ struct ReviewFilter {
   std::optional<ReviewKind> kind;
   std::string account_id;
   std::string handle_key;
+  std::string start_key;  // a request id: the listing starts there (inclusive)
+  int limit = 0;          // 0: every match
 };
 
 // A request with what an operator needs to decide it.

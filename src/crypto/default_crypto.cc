@@ -95,6 +95,23 @@ Result<std::string> DefaultCrypto::Open(std::string_view sealed,
   return out;
 }
 
+Result<std::string> DefaultCrypto::HashPassword(std::string_view password) const {
+  char out[crypto_pwhash_STRBYTES];
+  // crypto_pwhash_str is Argon2id (libsodium's default algorithm since 1.0.15).
+  static_assert(crypto_pwhash_ALG_DEFAULT == crypto_pwhash_ALG_ARGON2ID13);
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return Error(ErrorCode::kServiceUnavailable, "password hashing ran out of memory");
+  return std::string(out);
+}
+
+bool DefaultCrypto::VerifyPassword(std::string_view hash, std::string_view password) const {
+  // libsodium wants a NUL-terminated string of at most crypto_pwhash_STRBYTES - 1 characters.
+  if (hash.size() >= crypto_pwhash_STRBYTES) return false;
+  const std::string terminated(hash);
+  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
 std::string DefaultCrypto::KeyedHash(std::string_view purpose, std::string_view data) const {
   return HmacImpl("SHA256", DeriveKey(master_key_, purpose), data);
 }

@@ -27,6 +27,8 @@ class DefaultCrypto final : public Crypto {
   std::string Seal(std::string_view plaintext, std::string_view associated) const override;
   Result<std::string> Open(std::string_view sealed, std::string_view associated) const override;
   std::string KeyedHash(std::string_view purpose, std::string_view data) const override;
+  Result<std::string> HashPassword(std::string_view password) const override;
+  bool VerifyPassword(std::string_view hash, std::string_view password) const override;
 
  private:
   std::string master_key_;

@@ -28,6 +28,8 @@ Wire ToWire(ErrorCode code) {
     case ErrorCode::kRequestTimeTooSkewed: return {403, "RequestTimeTooSkewed"};
     case ErrorCode::kDuplicatedSignature: return {403, "DuplicatedSignature"};
     case ErrorCode::kForbidden: return {403, "Forbidden"};
+    case ErrorCode::kUnauthorized: return {401, "Unauthorized"};
+    case ErrorCode::kInvalidCredentials: return {401, "InvalidCredentials"};
     case ErrorCode::kInvalidMFAToken: return {403, "InvalidMFAToken"};
     case ErrorCode::kMFATransactionExpired: return {403, "MFATransactionExpired"};
     case ErrorCode::kNotFound: return {404, "ResourceNotFound"};
@@ -39,10 +41,12 @@ Wire ToWire(ErrorCode code) {
     case ErrorCode::kFailedToUpdate: return {409, "FailedToUpdate"};
     case ErrorCode::kFailedToDelete: return {409, "FailedToDelete"};
     case ErrorCode::kDocumentInUse: return {409, "DocumentInUse"};
+    case ErrorCode::kReviewClaimed: return {409, "ReviewClaimed"};
     case ErrorCode::kFileSizeTooLarge: return {413, "FileSizeTooLarge"};
     case ErrorCode::kMFAAttemptsExceeded: return {429, "MFAAttemptsExceeded"};
     case ErrorCode::kTooManyVerificationCalls: return {429, "TooManyVerificationCalls"};
     case ErrorCode::kTooManyRequests: return {429, "TooManyRequests"};
+    case ErrorCode::kTooManyLoginAttempts: return {429, "TooManyLoginAttempts"};
     case ErrorCode::kVoiceCallFailed: return {502, "VoiceCallFailed"};
     case ErrorCode::kServiceUnavailable: return {503, "ServiceUnavailable"};
     // A store key conflict that reaches a client is a bug of ours.
@@ -60,6 +64,8 @@ Wire ToWire(HttpError error) {
     // SPEC §9 has no code for 431; this one names what happened.
     case HttpError::kHeaderTooLarge: return {431, "RequestHeaderFieldsTooLarge"};
     case HttpError::kMalformed: return {400, "ValidationError"};
+    case HttpError::kUnsupportedMediaType: return {415, "UnsupportedMediaType"};
+    case HttpError::kMisdirectedRequest: return {421, "MisdirectedRequest"};
     case HttpError::kBodyMemoryExhausted: return {503, "ServiceUnavailable"};
     case HttpError::kInternal: return {500, "InternalError"};
   }

@@ -20,6 +20,8 @@ enum class HttpError {
   kPayloadTooLarge,       // 413: body over the route's limit
   kHeaderTooLarge,        // 431: header over the limit
   kMalformed,             // 400 ValidationError: not HTTP we accept
+  kUnsupportedMediaType,  // 415: an admin API body without Content-Type: application/json
+  kMisdirectedRequest,    // 421: the admin listener reached under a Host it does not answer
   kBodyMemoryExhausted,   // 503: every byte of max_body_memory is taken
   kInternal,              // 500: a handler threw, or answered something unsendable
 };

@@ -267,7 +267,7 @@ TEST_F(PipelineTest, AuthorizationHeaderRules) {
 }
 
 TEST_F(PipelineTest, TheRoutesScopeIsRequired) {
-  Result<Credentials> read_only = Accounts().CreateKey(creds_.account_id, kScopeRead);
+  Result<Credentials> read_only = Accounts().CreateKey(creds_.account_id, kScopeRead, test::kTestActor);
   ASSERT_TRUE(read_only.ok()) << read_only.error().message;
   Response r = Call(MakeRequest("GET", "/senderid/v1/numbers", {{"Authorization", Signed(*read_only)}}));
   EXPECT_EQ(r.status, 200) << r.body;

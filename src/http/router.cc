@@ -46,7 +46,12 @@ bool Fits(const std::vector<std::string_view>& pattern,
 }  // namespace
 
 Router::Router(std::span<const Route> table) {
-  for (const Route& route : table) table_.push_back(Compiled{&route, Segments(route.path)});
+  for (size_t i = 0; i < table.size(); ++i) Add(table[i].method, table[i].path, &table[i], i);
+}
+
+void Router::Add(std::string_view method, std::string_view path, const Route* route,
+                 size_t index) {
+  table_.push_back(Compiled{method, route, index, Segments(path)});
 }
 
 // Whether another route has `value` as a literal where `pattern` has its parameter, after the same
@@ -121,9 +126,10 @@ RouteMatch Router::Match(std::string_view method, std::string_view target) const
     }
     path_known = true;  // also when reserved: the decoded path is another route's (405, not 404)
     if (!raw.empty() && Reserved(c.segments, param)) continue;
-    if (c.route->method != method) continue;
+    if (c.method != method) continue;
     m.outcome = RouteOutcome::kFound;
     m.route = c.route;
+    m.index = c.index;
     m.param = std::move(param);
     return m;
   }

@@ -45,7 +45,8 @@ enum class RouteOutcome { kFound, kNotFound, kMethodNotAllowed };
 
 struct RouteMatch {
   RouteOutcome outcome = RouteOutcome::kNotFound;
-  const Route* route = nullptr;  // set when found
+  const Route* route = nullptr;  // set when found in a table of Routes
+  size_t index = 0;              // when found: the route's position in the router's table
   std::string param;             // the percent-decoded path parameter, when the route has one
   std::string query;             // the raw text after '?'
 };
@@ -54,6 +55,14 @@ class Router {
  public:
   // `table` must outlive the router.
   explicit Router(std::span<const Route> table);
+  // Another API's table (the admin API's): any rows with `method` and `path` as a Route has them.
+  // A match sets `index`, not `route`. `rows` must outlive the router.
+  template <typename Row>
+  static Router Of(std::span<const Row> rows) {
+    Router router;
+    for (size_t i = 0; i < rows.size(); ++i) router.Add(rows[i].method, rows[i].path, nullptr, i);
+    return router;
+  }
 
   // A parameter never takes a value that another route of the table has as a literal in the same
   // place (so `PUT /senderid/v1/numbers/active` — also spelled %61ctive — is 405, not an update of
@@ -61,11 +70,15 @@ class Router {
   RouteMatch Match(std::string_view method, std::string_view target) const;
 
  private:
+  Router() = default;
+  void Add(std::string_view method, std::string_view path, const Route* route, size_t index);
   bool Reserved(const std::vector<std::string_view>& pattern, std::string_view value) const;
 
   struct Compiled {
-    const Route* route;
-    std::vector<std::string_view> segments;  // of route->path
+    std::string_view method;
+    const Route* route;  // null for a table of other rows
+    size_t index;
+    std::vector<std::string_view> segments;  // of the route's path
   };
   std::vector<Compiled> table_;
 };

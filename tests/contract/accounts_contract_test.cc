@@ -88,5 +88,23 @@ TEST_P(AccountsContract, SetKeyStateChangesTheStateOnly) {
   EXPECT_EQ(Show(Query([](ReadTx& tx) { return tx.accounts().FindKey("AK-a"); })), Show(key));
 }
 
+TEST_P(AccountsContract, ListIsByAccountIdFromAnInclusiveStartWithALimit) {
+  for (const char* id : {"1003", "1001", "1004", "1002"}) AddAccount(id);
+  const auto ids = [&](std::string_view start, int limit) {
+    std::vector<std::string> out;
+    for (const Account& a : Query([&](ReadTx& tx) { return tx.accounts().List(start, limit); }))
+      out.push_back(a.account_id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("", 10), (V{"1001", "1002", "1003", "1004"}));
+  EXPECT_EQ(ids("", 2), (V{"1001", "1002"}));
+  EXPECT_EQ(ids("1003", 2), (V{"1003", "1004"}));
+  EXPECT_EQ(ids("10025", 5), (V{"1003", "1004"}));
+  EXPECT_EQ(ids("2", 5), V{});
+  EXPECT_EQ(Show(Query([&](ReadTx& tx) { return tx.accounts().List("1001", 1); })),
+            Show(std::vector<Account>{MakeAccount("1001")}));
+}
+
 }  // namespace
 }  // namespace senderid::contract

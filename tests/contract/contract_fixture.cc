@@ -33,7 +33,9 @@ std::string Show(const ReviewRequest& r) {
          " contact=" + Show(r.contact_name) +
          " limit_requested=" + std::to_string(r.limit_requested) +
          " limit_before=" + std::to_string(r.limit_before_request) +
-         " decided_by=" + Show(r.decided_by) + " decided=" + Show(r.date_decided) +
+         " reason_code=" + Show(r.reason_code) + " decided_by=" + Show(r.decided_by) +
+         " decided=" + Show(r.date_decided) + " claimed_by=" + Show(r.claimed_by) +
+         " claimed_until=" + Show(r.claimed_until) +
          " created=" + Show(r.date_created) + " updated=" + Show(r.date_updated) + "}";
 }
 
@@ -59,6 +61,28 @@ std::string Show(const Document& d) {
          " original=" + Show(d.original_name) + " category=" + d.category +
          " type=" + d.content_type + " size=" + std::to_string(d.size) +
          " use=" + std::to_string(d.use) + " created=" + Show(d.date_created) + "}";
+}
+
+std::string Show(const Operator& o) {
+  return "Operator{name=" + o.name + " role=" + std::string(ToString(o.role)) +
+         " hash=" + Show(o.password_hash) + " state=" + std::string(ToString(o.state)) +
+         " created=" + Show(o.date_created) + " updated=" + Show(o.date_updated) + "}";
+}
+
+std::string Show(const OperatorSession& s) {
+  return "Session{hash=" + Show(s.token_hash) + " operator=" + s.operator_name +
+         " created=" + Show(s.created_at) + " seen=" + Show(s.last_seen_at) + "}";
+}
+
+std::string Show(const OperatorToken& t) {
+  return "Token{hash=" + Show(t.token_hash) + " operator=" + t.operator_name +
+         " created=" + Show(t.created_at) + "}";
+}
+
+std::string Show(const AuditEntry& e) {
+  return "Audit{id=" + e.audit_id + " operator=" + e.operator_name + " action=" + e.action +
+         " target=" + e.target + " reason=" + Show(e.reason) + " source=" + e.source_address +
+         " created=" + Show(e.date_created) + "}";
 }
 
 std::string Show(const EventRecord& e) {
@@ -160,6 +184,30 @@ ReviewRequest MakeRequest(const std::string& request_id, ReviewKind kind,
   r.date_created = date_created;
   r.date_updated = date_created;
   return r;
+}
+
+Operator MakeOperator(const std::string& name, OperatorRole role) {
+  Operator o;
+  o.name = name;
+  o.role = role;
+  o.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$" + name;
+  o.state = OperatorState::kActive;
+  o.date_created = kT0 - 500;
+  o.date_updated = kT0 - 400;
+  return o;
+}
+
+AuditEntry MakeAudit(const std::string& audit_id, const std::string& operator_name,
+                     const std::string& action, const std::string& target, TimeMs date_created) {
+  AuditEntry e;
+  e.audit_id = audit_id;
+  e.operator_name = operator_name;
+  e.action = action;
+  e.target = target;
+  e.reason = "사유 " + audit_id;
+  e.source_address = "192.0.2.7";
+  e.date_created = date_created;
+  return e;
 }
 
 EventRecord MakeEvent(const std::string& event_id, const std::string& account_id, EventType type,

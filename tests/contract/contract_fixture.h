@@ -23,6 +23,7 @@
 #include "core/entities.h"
 #include "core/error.h"
 #include "core/events.h"
+#include "core/operators.h"
 #include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
 #include "tests/contract/store_under_test.h"
@@ -43,6 +44,10 @@ std::string Show(const SenderId& e);
 std::string Show(const MfaTransaction& t);
 std::string Show(const Document& d);
 std::string Show(const EventRecord& e);
+std::string Show(const Operator& o);
+std::string Show(const OperatorSession& s);
+std::string Show(const OperatorToken& t);
+std::string Show(const AuditEntry& e);
 std::string Show(const std::string& s);
 std::string Show(TimeMs t);
 
@@ -74,6 +79,10 @@ Document MakeDocument(const std::string& document_id, const std::string& account
 ReviewRequest MakeRequest(const std::string& request_id, ReviewKind kind,
                           const std::string& account_id, const std::string& handle_key,
                           TimeMs date_created = kT0, std::vector<std::string> documents = {});
+// An ACTIVE operator with a recognisable hash.
+Operator MakeOperator(const std::string& name, OperatorRole role = OperatorRole::kReviewer);
+AuditEntry MakeAudit(const std::string& audit_id, const std::string& operator_name,
+                     const std::string& action, const std::string& target, TimeMs date_created);
 EventRecord MakeEvent(const std::string& event_id, const std::string& account_id,
                       EventType type = EventType::kSenderIdCreated,
                       const std::string& subject = "SED1", TimeMs date_created = kT0);

@@ -159,5 +159,20 @@ TEST_P(DocumentsContract, DeleteRemovesTheRowAndRequestsStillListIt) {
             std::vector<std::string>{"DOC1"});
 }
 
+TEST_P(DocumentsContract, FindAnyFindsADocumentOfAnyAccountWithItsUse) {
+  const Document mine = MakeDocument("DOC1", "1001");
+  const Document theirs = MakeDocument("DOC2", "1002");
+  AddDocument(mine);
+  AddDocument(theirs);
+  AddRequest(MakeRequest("APD1", ReviewKind::kApproval, "1002", "SED1", kT0, {"DOC2"}));
+  EXPECT_EQ(Show(Query([](ReadTx& tx) { return tx.documents().FindAny("DOC1"); })),
+            Show(std::optional<Document>(mine)));
+  Document used = theirs;
+  used.use = true;
+  EXPECT_EQ(Show(Query([](ReadTx& tx) { return tx.documents().FindAny("DOC2"); })),
+            Show(std::optional<Document>(used)));
+  EXPECT_FALSE(Query([](ReadTx& tx) { return tx.documents().FindAny("DOC3"); }).has_value());
+}
+
 }  // namespace
 }  // namespace senderid::contract

@@ -135,5 +135,58 @@ TEST_P(ReviewsContract, ReleasedDocumentsStayListedOnTheRequest) {
             Show(std::vector<ReviewRequest>{r}));
 }
 
+TEST_P(ReviewsContract, ListPagesFromAnInclusiveStartKeyWithALimit) {
+  for (const ReviewRequest& r : {
+           MakeRequest("APD3", ReviewKind::kApproval, "1001", "SED1", kT0 + 30),
+           MakeRequest("APD1", ReviewKind::kApproval, "1001", "SED2", kT0 + 10),
+           MakeRequest("LID1", ReviewKind::kLimitation, "1002", "", kT0 + 10),
+           MakeRequest("DUP1", ReviewKind::kDuplicate, "1001", "SED3", kT0 + 20),
+       })
+    AddRequest(r);
+  using V = std::vector<std::string>;
+  ReviewFilter f;
+  f.limit = 2;
+  EXPECT_EQ(Ids(f), (V{"APD1", "LID1"}));
+  f.start_key = "LID1";
+  EXPECT_EQ(Ids(f), (V{"LID1", "DUP1"}));
+  f.start_key = "DUP1";
+  f.limit = 0;  // no limit
+  EXPECT_EQ(Ids(f), (V{"DUP1", "APD3"}));
+  f.account_id = "1001";
+  f.start_key = "LID1";  // another account's request still places the start
+  EXPECT_EQ(Ids(f), (V{"DUP1", "APD3"}));
+  f.start_key = "APD9";
+  EXPECT_EQ(Ids(f), V{});
+}
+
+TEST_P(ReviewsContract, SetClaimStoresTheClaimAndUpdateLeavesIt) {
+  const ReviewRequest original = MakeRequest("APD1", ReviewKind::kApproval, "1001", "SED1");
+  AddRequest(original);
+  EXPECT_FALSE(FindRequest("APD1")->claimed_by.has_value());
+  MustWrite([](WriteTx& tx) { return tx.reviews().SetClaim("APD1", "kim", kT0 + 900'000); });
+  ReviewRequest expected = original;
+  expected.claimed_by = "kim";
+  expected.claimed_until = kT0 + 900'000;
+  EXPECT_EQ(Show(FindRequest("APD1")), Show(expected));
+
+  ReviewRequest decided = expected;
+  decided.claimed_by = "someone else";
+  decided.claimed_until = kT0;
+  decided.status = RequestStatus::kApproved;
+  decided.reason_code = "OTHER";
+  decided.decided_by = "kim";
+  decided.date_decided = kT0 + 5;
+  MustWrite([&](WriteTx& tx) { return tx.reviews().Update(decided); });
+  decided.claimed_by = "kim";
+  decided.claimed_until = kT0 + 900'000;
+  EXPECT_EQ(Show(FindRequest("APD1")), Show(decided));
+
+  MustWrite([](WriteTx& tx) { return tx.reviews().SetClaim("APD1", "lee", kT0 + 1); });
+  EXPECT_EQ(FindRequest("APD1")->claimed_by, "lee");
+  EXPECT_EQ(FindRequest("APD1")->claimed_until, kT0 + 1);
+  // Claiming an unknown request changes nothing and succeeds.
+  MustWrite([](WriteTx& tx) { return tx.reviews().SetClaim("APD9", "lee", kT0); });
+}
+
 }  // namespace
 }  // namespace senderid::contract

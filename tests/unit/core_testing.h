@@ -49,6 +49,9 @@
 #include "core/services/authenticator.h"
 #include "core/services/documents_service.h"
 #include "core/services/numbers_service.h"
+#include "core/services/operator_auth.h"
+#include "core/services/operator_views.h"
+#include "core/services/operators_service.h"
 #include "core/services/papers_service.h"
 #include "core/services/reviews_service.h"
 #include "core/services/verification_service.h"
@@ -75,6 +78,8 @@ inline std::string_view ErrorName(ErrorCode code) {
     case ErrorCode::kRequestTimeTooSkewed: return "RequestTimeTooSkewed";
     case ErrorCode::kDuplicatedSignature: return "DuplicatedSignature";
     case ErrorCode::kForbidden: return "Forbidden";
+    case ErrorCode::kUnauthorized: return "Unauthorized";
+    case ErrorCode::kInvalidCredentials: return "InvalidCredentials";
     case ErrorCode::kInvalidMFAToken: return "InvalidMFAToken";
     case ErrorCode::kMFATransactionExpired: return "MFATransactionExpired";
     case ErrorCode::kMFAAttemptsExceeded: return "MFAAttemptsExceeded";
@@ -86,8 +91,10 @@ inline std::string_view ErrorName(ErrorCode code) {
     case ErrorCode::kFailedToUpdate: return "FailedToUpdate";
     case ErrorCode::kFailedToDelete: return "FailedToDelete";
     case ErrorCode::kDocumentInUse: return "DocumentInUse";
+    case ErrorCode::kReviewClaimed: return "ReviewClaimed";
     case ErrorCode::kTooManyVerificationCalls: return "TooManyVerificationCalls";
     case ErrorCode::kTooManyRequests: return "TooManyRequests";
+    case ErrorCode::kTooManyLoginAttempts: return "TooManyLoginAttempts";
     case ErrorCode::kNotFound: return "NotFound";
     case ErrorCode::kAlreadyExists: return "AlreadyExists";
     case ErrorCode::kVoiceCallFailed: return "VoiceCallFailed";
@@ -155,6 +162,9 @@ class SeededRandom final : public Random {
  private:
   std::atomic<uint64_t> state_;
 };
+
+// Who the tests' operator changes are audited as.
+inline const Actor kTestActor{"test.operator", "cli"};
 
 // A fixed 32-byte master key.
 inline std::string TestMasterKey() { return "0123456789abcdef0123456789ABCDEF"; }
@@ -456,7 +466,7 @@ class MemoryRegistry {
   }
 
   AccountsService Accounts() {
-    return AccountsService(store_, crypto_, clock_, random_, registry_options_.default_limit);
+    return AccountsService(store_, crypto_, clock_, random_, *lifecycle_);
   }
   NumbersService Numbers(NumbersOptions options = {}) {
     return NumbersService(store_, clock_, random_, *lifecycle_, options);
@@ -465,7 +475,15 @@ class MemoryRegistry {
     return VerificationService(store_, crypto_, clock_, random_, voice_, *lifecycle_, options);
   }
   PapersService Papers() { return PapersService(store_, clock_, random_, *lifecycle_); }
-  ReviewsService Reviews() { return ReviewsService(store_, clock_, *lifecycle_); }
+  ReviewsService Reviews() { return ReviewsService(store_, clock_, random_, *lifecycle_); }
+  OperatorsService Operators() { return OperatorsService(store_, crypto_, clock_, random_); }
+  // One authenticator per registry: it holds the verification slots and the dummy hash.
+  OperatorAuth& OperatorAuthOf(OperatorAuthOptions options = {}) {
+    if (!operator_auth_)
+      operator_auth_ = std::make_unique<OperatorAuth>(store_, crypto_, clock_, random_, options);
+    return *operator_auth_;
+  }
+  OperatorViews Views() { return OperatorViews(store_, blobs_, clock_, random_); }
   DocumentsService Documents(BlobStore& blobs, DocumentOptions options = {}) {
     return DocumentsService(store_, blobs, clock_, random_, *lifecycle_, options);
   }
@@ -478,7 +496,7 @@ class MemoryRegistry {
   // Creates an account with one read+write key; fails the test (and returns empty credentials)
   // when that fails.
   Credentials NewAccount(std::optional<int> limit = std::nullopt, std::string_view name = "테스트") {
-    Result<Credentials> c = Accounts().CreateAccount(name, limit);
+    Result<Credentials> c = Accounts().CreateAccount(name, limit, kTestActor);
     if (!c.ok()) {
       ADD_FAILURE() << "CreateAccount: " << c.error().message;
       return Credentials{};
@@ -669,6 +687,7 @@ class MemoryRegistry {
   MemoryStore store_;
   RegistryOptions registry_options_;
   std::optional<Lifecycle> lifecycle_;
+  std::unique_ptr<OperatorAuth> operator_auth_;
 };
 
 // A test on a plain MemoryStore.

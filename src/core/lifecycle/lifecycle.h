@@ -33,12 +33,19 @@ struct RegistryOptions {
   int verified_lifetime_months = 6;     // a verification lasts this many calendar months
 };
 
+// Whether a decision respects another operator's claim on the review (SPEC §13): the admin API's
+// do; the CLI's ignore them (a shell operator is trusted).
+enum class ClaimRule { kIgnore, kHonour };
+
 // Who decided a review, and why (SPEC §10, §13). A rejection carries a reason code (checked by the
-// reviews service; OTHER when none was given); an approval none.
+// reviews service; OTHER when none was given); an approval none. `source_address` is what the audit
+// entry records: the operator's TCP peer, or "cli".
 struct Decision {
   std::string decided_by;
   std::optional<std::string> reason = std::nullopt;
   std::optional<std::string> reason_code = std::nullopt;
+  std::string source_address = "cli";
+  ClaimRule claims = ClaimRule::kIgnore;
 };
 
 class Changes;

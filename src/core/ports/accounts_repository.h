@@ -20,6 +20,9 @@ class AccountsReader {
   virtual Result<std::optional<StoredApiKey>> FindKey(std::string_view api_key) = 0;
   // The account's keys, by date_created.
   virtual Result<std::vector<StoredApiKey>> ListKeys(std::string_view account_id) = 0;
+  // Accounts by account_id ascending, starting at `start_key` (inclusive; empty: the first), at
+  // most `limit` (≥ 1).
+  virtual Result<std::vector<Account>> List(std::string_view start_key, int limit) = 0;
 };
 
 class AccountsRepository : public AccountsReader {

@@ -31,6 +31,14 @@ class Crypto {
   // HMAC-SHA256 under a server-secret key derived for `purpose`: what is stored instead of a secret
   // that only needs to be recognised later (ARS codes).
   virtual std::string KeyedHash(std::string_view purpose, std::string_view data) const = 0;
+
+  // An operator's password as stored: Argon2id at libsodium's INTERACTIVE limits, in its string
+  // form (salt and parameters inside). Slow and memory-hungry on purpose (~64 MiB, ~0.1 s):
+  // callers bound how many run at once. kServiceUnavailable when memory runs out.
+  virtual Result<std::string> HashPassword(std::string_view password) const = 0;
+  // Whether `password` matches a HashPassword result (false for a malformed hash). Takes the time
+  // of one hash whatever the outcome.
+  virtual bool VerifyPassword(std::string_view hash, std::string_view password) const = 0;
 };
 
 }  // namespace senderid

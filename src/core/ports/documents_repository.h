@@ -20,6 +20,8 @@ class DocumentsReader {
   virtual Result<std::optional<Document>> Find(std::string_view account_id,
                                                std::string_view document_id) = 0;
   // The account's documents matching `filter`, by document_id descending, at most filter.limit.
+  // One document of any account (operators are not tenants, SPEC §13), or nullopt.
+  virtual Result<std::optional<Document>> FindAny(std::string_view document_id) = 0;
   virtual Result<std::vector<Document>> List(std::string_view account_id,
                                              const DocumentFilter& filter) = 0;
   virtual Result<int> Count(std::string_view account_id) = 0;

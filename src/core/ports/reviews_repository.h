@@ -17,7 +17,8 @@ class ReviewsReader {
  public:
   virtual ~ReviewsReader() = default;
   // Requests matching `filter`, with their document ids in order, oldest first (date_created, then
-  // request_id).
+  // request_id): from filter.start_key (inclusive; an unknown id lists nothing) and at most
+  // filter.limit when it is above 0.
   virtual Result<std::vector<ReviewRequest>> List(const ReviewFilter& filter) = 0;
   virtual Result<std::optional<ReviewRequest>> Find(std::string_view request_id) = 0;
 };
@@ -29,6 +30,9 @@ class ReviewsRepository : public ReviewsReader {
   virtual Status Insert(const ReviewRequest& request) = 0;
   // Stores status, reason, reason_code, decided_by, date_decided and date_updated.
   virtual Status Update(const ReviewRequest& request) = 0;
+  // Stores claimed_by and claimed_until (an operator's lease on the review, SPEC §13).
+  virtual Status SetClaim(std::string_view request_id, std::string_view claimed_by,
+                          TimeMs claimed_until) = 0;
   // Detaches the request's documents: they stay listed on it but count as used no more.
   virtual Status ReleaseDocuments(std::string_view request_id) = 0;
 };

@@ -28,9 +28,11 @@
 
 #include "core/error.h"
 #include "core/ports/accounts_repository.h"
+#include "core/ports/audit_repository.h"
 #include "core/ports/documents_repository.h"
 #include "core/ports/events_repository.h"
 #include "core/ports/numbers_repository.h"
+#include "core/ports/operators_repository.h"
 #include "core/ports/reviews_repository.h"
 #include "core/ports/verifications_repository.h"
 
@@ -46,6 +48,8 @@ class ReadTx {
   virtual DocumentsReader& documents() = 0;
   virtual ReviewsReader& reviews() = 0;
   virtual EventsReader& events() = 0;
+  virtual OperatorsReader& operators() = 0;
+  virtual AuditReader& audit() = 0;
 };
 
 // A write transaction: the same, writable.
@@ -57,6 +61,8 @@ class WriteTx : public ReadTx {
   DocumentsRepository& documents() override = 0;
   ReviewsRepository& reviews() override = 0;
   EventsRepository& events() override = 0;
+  OperatorsRepository& operators() override = 0;
+  AuditRepository& audit() override = 0;
 };
 
 class Store {

@@ -239,7 +239,7 @@ TEST_F(AuthenticatorTest, KeyProblemsAreInvalidAPIKey) {
 }
 
 TEST_F(AuthenticatorTest, RevokedKeyIsInvalidAPIKey) {
-  ASSERT_TRUE(Accounts().RevokeKey(creds_.api_key).ok());
+  ASSERT_TRUE(Accounts().RevokeKey(creds_.api_key, test::kTestActor).ok());
   EXPECT_EQ(Check(SignedNow()), ErrorCode::kInvalidAPIKey);
 }
 
@@ -397,20 +397,20 @@ TEST_F(AuthenticatorTest, PhpStyleSignatureStaysSpentWhileItsUtcReadingIsAccepta
 }
 
 TEST_F(AuthenticatorTest, DeactivatedAccountIsForbiddenAndTheSignatureIsSpent) {
-  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kInactive).ok());
+  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kInactive, test::kTestActor).ok());
   const std::string h = SignedNow();
   EXPECT_EQ(Check(h, kScopeRead), ErrorCode::kForbidden);
   EXPECT_EQ(Check(h, kScopeRead), ErrorCode::kDuplicatedSignature);
   // Reactivated: new requests pass again.
-  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kActive).ok());
+  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kActive, test::kTestActor).ok());
   clock_.Advance(kSecond);
   EXPECT_EQ(Check(SignedNow(), kScopeRead), kAccepted);
 }
 
 TEST_F(AuthenticatorTest, ScopesAreEnforced) {
-  Result<Credentials> ro = Accounts().CreateKey(creds_.account_id, kScopeRead);
+  Result<Credentials> ro = Accounts().CreateKey(creds_.account_id, kScopeRead, test::kTestActor);
   ASSERT_TRUE(ro.ok()) << ro.error().message;
-  Result<Credentials> wo = Accounts().CreateKey(creds_.account_id, kScopeWrite);
+  Result<Credentials> wo = Accounts().CreateKey(creds_.account_id, kScopeWrite, test::kTestActor);
   ASSERT_TRUE(wo.ok()) << wo.error().message;
   auto signed_for = [&](const Credentials& c, std::string_view salt) {
     const std::string date = DateText(clock_.Now(), 0, Style::kMillisZ);
@@ -508,7 +508,7 @@ TEST_F(AuthenticatorTest, LedgerIsGivenAKeyedDigestOfTheSignatureNotTheSignature
 
 TEST_F(AuthenticatorTest, DoneWaitsForTheLedgerAndRunsOnce) {
   // Even a Forbidden answer (inactive account) waits for the ledger: the signature is spent first.
-  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kInactive).ok());
+  ASSERT_TRUE(Accounts().SetAccountState(creds_.account_id, ActiveState::kInactive, test::kTestActor).ok());
   DeferredLedger ledger;
   Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
   const std::string h = SignedNow();

@@ -188,7 +188,7 @@ TEST_P(NumbersServiceTest, SpecialNumberNeedsTheOperatorOverrideForThatAccount) 
   const Credentials a = NewAccount();
   const Credentials b = NewAccount();
   EXPECT_EQ(CodeOf(Numbers().Create(a.account_id, "114", {})), ErrorCode::kInvalidPhoneNumber);
-  ASSERT_TRUE(Accounts().AllowSpecialNumber(a.account_id, "114").ok());
+  ASSERT_TRUE(Accounts().AllowSpecialNumber(a.account_id, "114", test::kTestActor).ok());
   EXPECT_EQ(MustCreate(a.account_id, "114").status, NumberStatus::kPending);
   EXPECT_EQ(CodeOf(Numbers().Create(b.account_id, "114", {})), ErrorCode::kInvalidPhoneNumber);
 }

@@ -20,6 +20,7 @@ struct StreamOps<test::stream> {
   static void ExpiresAfter(test::stream&, std::chrono::milliseconds) {}
   static void ShutdownSend(test::stream&) {}
   static void Close(test::stream& s) { s.close(); }
+  static std::string PeerAddress(test::stream&) { return "192.0.2.1"; }
 };
 
 namespace {

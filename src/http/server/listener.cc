@@ -53,6 +53,11 @@ struct StreamOps<wire::beast::tcp_stream> {
     s.socket().shutdown(tcp::socket::shutdown_both, ec);
     s.close();
   }
+  static std::string PeerAddress(wire::beast::tcp_stream& s) {
+    wire::beast::error_code ec;
+    const tcp::endpoint peer = s.socket().remote_endpoint(ec);
+    return ec ? std::string("-") : peer.address().to_string();
+  }
 };
 
 namespace {

@@ -82,7 +82,7 @@ class SessionHost {
 };
 
 template <class Stream>
-struct StreamOps;  // ExpiresAt, ExpiresAfter, ShutdownSend, Close, kLingers: defined per stream
+struct StreamOps;  // ExpiresAt, ExpiresAfter, ShutdownSend, Close, PeerAddress, kLingers: per stream
 
 inline int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -118,6 +118,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Start() {
     accepted_at_ = SteadyClock::now();
+    peer_address_ = Ops::PeerAddress(stream_);
     id_ = host_.Register(this->weak_from_this());
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->ReadRequest(); });
   }
@@ -367,6 +368,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   SteadyClock::time_point started_at_;  // first byte of the current request
   SteadyClock::time_point deadline_;    // whole-request deadline
   std::string request_id_;
+  std::string peer_address_;  // of the TCP peer, read once at Start
   std::string method_;
   std::string path_;
   std::string log_account_;
@@ -411,8 +413,10 @@ class SessionExchange final : public Exchange,
 template <class Stream>
 void Session<Stream>::Dispatch() {
   state_ = State::kHandling;
-  auto exchange = std::make_shared<SessionExchange<Stream>>(
-      this->shared_from_this(), wire::ToRequest(parser_->release(), request_id_));
+  Request request = wire::ToRequest(parser_->release(), request_id_);
+  request.peer_address = peer_address_;
+  auto exchange = std::make_shared<SessionExchange<Stream>>(this->shared_from_this(),
+                                                            std::move(request));
   parser_.reset();
   const ExchangePtr as_exchange = exchange;
   const bool served = Guarded(

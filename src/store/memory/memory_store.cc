@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct MemoryStore::State {
   std::map<std::string, Document, std::less<>> documents;  // `use` is computed on read
   std::map<std::string, StoredRequest, std::less<>> requests;
   std::vector<EventRecord> events;  // in append order, hence by sequence within an account
+  std::map<std::string, Operator, std::less<>> operators;
+  std::map<std::string, OperatorSession, std::less<>> sessions;  // by token_hash
+  std::map<std::string, OperatorToken, std::less<>> tokens;      // by token_hash
+  std::map<std::string, LoginAttempt, std::less<>> attempts;     // by attempt_id
+  std::vector<AuditEntry> audit;                                 // in append order
 };
 
 namespace {
@@ -147,6 +153,15 @@ class MemoryAccounts final : public AccountsRepository, private Rows {
     std::stable_sort(out.begin(), out.end(), [](const StoredApiKey& a, const StoredApiKey& b) {
       return a.date_created < b.date_created;
     });
+    return out;
+  }
+
+  Result<std::vector<Account>> List(std::string_view start_key, int limit) override {
+    std::vector<Account> out;
+    for (auto it = s_.accounts.lower_bound(start_key); it != s_.accounts.end(); ++it) {
+      if (Truncate(out.size(), limit)) break;
+      out.push_back(it->second);
+    }
     return out;
   }
 
@@ -337,6 +352,11 @@ class MemoryDocuments final : public DocumentsRepository, private Rows {
     if (!d || d->account_id != account_id) return std::optional<Document>();
     return std::optional<Document>(WithUse(s_, std::move(*d)));
   }
+  Result<std::optional<Document>> FindAny(std::string_view document_id) override {
+    std::optional<Document> d = Lookup(s_.documents, document_id);
+    if (!d) return std::optional<Document>();
+    return std::optional<Document>(WithUse(s_, std::move(*d)));
+  }
   Result<std::vector<Document>> List(std::string_view account_id,
                                      const DocumentFilter& f) override {
     std::vector<Document> out;
@@ -385,11 +405,20 @@ class MemoryReviews final : public ReviewsRepository, private Rows {
   using Rows::Rows;
 
   Result<std::vector<ReviewRequest>> List(const ReviewFilter& f) override {
-    return RequestsWhere(s_, [&](const ReviewRequest& r) {
+    std::optional<std::pair<TimeMs, std::string>> start;
+    if (!f.start_key.empty()) {
+      auto it = s_.requests.find(f.start_key);
+      if (it == s_.requests.end()) return std::vector<ReviewRequest>();
+      start.emplace(it->second.request.date_created, it->second.request.request_id);
+    }
+    std::vector<ReviewRequest> out = RequestsWhere(s_, [&](const ReviewRequest& r) {
       return (!f.status || r.status == *f.status) && (!f.kind || r.kind == *f.kind) &&
              (f.account_id.empty() || r.account_id == f.account_id) &&
-             (f.handle_key.empty() || r.handle_key == f.handle_key);
+             (f.handle_key.empty() || r.handle_key == f.handle_key) &&
+             (!start || std::make_pair(r.date_created, r.request_id) >= *start);
     });
+    if (f.limit > 0 && out.size() > static_cast<size_t>(f.limit)) out.resize(f.limit);
+    return out;
   }
   Result<std::optional<ReviewRequest>> Find(std::string_view request_id) override {
     auto it = s_.requests.find(request_id);
@@ -421,6 +450,14 @@ class MemoryReviews final : public ReviewsRepository, private Rows {
       r.decided_by = request.decided_by;
       r.date_decided = request.date_decided;
       r.date_updated = request.date_updated;
+    }
+    return OkStatus();
+  }
+  Status SetClaim(std::string_view request_id, std::string_view claimed_by,
+                  TimeMs claimed_until) override {
+    if (auto it = w_->requests.find(request_id); it != w_->requests.end()) {
+      it->second.request.claimed_by = std::string(claimed_by);
+      it->second.request.claimed_until = claimed_until;
     }
     return OkStatus();
   }
@@ -469,6 +506,139 @@ class MemoryEvents final : public EventsRepository, private Rows {
   }
 };
 
+class MemoryOperators final : public OperatorsRepository, private Rows {
+ public:
+  using Rows::Rows;
+
+  Result<std::optional<Operator>> Find(std::string_view name) override {
+    return Lookup(s_.operators, name);
+  }
+  Result<std::vector<Operator>> List() override {
+    std::vector<Operator> out;
+    for (const auto& [name, op] : s_.operators) out.push_back(op);
+    return out;
+  }
+  Result<std::optional<OperatorSession>> FindSession(std::string_view token_hash) override {
+    return Lookup(s_.sessions, token_hash);
+  }
+  Result<std::optional<OperatorToken>> FindToken(std::string_view token_hash) override {
+    return Lookup(s_.tokens, token_hash);
+  }
+  Result<std::vector<TimeMs>> AttemptTimes(std::string_view name, std::string_view source,
+                                           TimeMs since) override {
+    std::vector<TimeMs> out;
+    for (const auto& [id, a] : s_.attempts) {
+      const bool match = source.empty() ? a.name == name : a.source == source;
+      if (match && a.at > since) out.push_back(a.at);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  Status Insert(const Operator& op) override {
+    if (!w_->operators.emplace(op.name, op).second) return Exists("operator exists: " + op.name);
+    return OkStatus();
+  }
+  Status Update(const Operator& op) override {
+    if (Operator* o = Mutable(w_->operators, op.name)) {
+      o->role = op.role;
+      o->password_hash = op.password_hash;
+      o->state = op.state;
+      o->date_updated = op.date_updated;
+    }
+    return OkStatus();
+  }
+  Status InsertSession(const OperatorSession& session) override {
+    if (!s_.operators.contains(session.operator_name))
+      return Dangling("no operator " + session.operator_name);
+    if (!w_->sessions.emplace(session.token_hash, session).second)
+      return Exists("session exists");
+    return OkStatus();
+  }
+  Status TouchSession(std::string_view token_hash, TimeMs last_seen_at) override {
+    if (OperatorSession* session = Mutable(w_->sessions, token_hash))
+      session->last_seen_at = last_seen_at;
+    return OkStatus();
+  }
+  Status DeleteSession(std::string_view token_hash) override {
+    if (auto it = w_->sessions.find(token_hash); it != w_->sessions.end()) w_->sessions.erase(it);
+    return OkStatus();
+  }
+  Status DeleteSessions(std::string_view operator_name) override {
+    std::erase_if(w_->sessions,
+                  [&](const auto& row) { return row.second.operator_name == operator_name; });
+    return OkStatus();
+  }
+  Result<int> PruneSessions(TimeMs idle_before, TimeMs created_before) override {
+    return static_cast<int>(std::erase_if(w_->sessions, [&](const auto& row) {
+      return row.second.last_seen_at < idle_before || row.second.created_at < created_before;
+    }));
+  }
+  Status InsertToken(const OperatorToken& token) override {
+    if (!s_.operators.contains(token.operator_name))
+      return Dangling("no operator " + token.operator_name);
+    if (!w_->tokens.emplace(token.token_hash, token).second) return Exists("token exists");
+    return OkStatus();
+  }
+  Result<int> DeleteTokens(std::string_view operator_name) override {
+    return static_cast<int>(std::erase_if(
+        w_->tokens, [&](const auto& row) { return row.second.operator_name == operator_name; }));
+  }
+  Status InsertAttempt(const LoginAttempt& attempt) override {
+    if (!w_->attempts.emplace(attempt.attempt_id, attempt).second)
+      return Exists("attempt exists: " + attempt.attempt_id);
+    return OkStatus();
+  }
+  Status DeleteAttempt(std::string_view attempt_id) override {
+    if (auto it = w_->attempts.find(attempt_id); it != w_->attempts.end()) w_->attempts.erase(it);
+    return OkStatus();
+  }
+  Status ClearAttempts(std::string_view name) override {
+    std::erase_if(w_->attempts, [&](const auto& row) { return row.second.name == name; });
+    return OkStatus();
+  }
+  Result<int> PruneAttempts(TimeMs before) override {
+    return static_cast<int>(
+        std::erase_if(w_->attempts, [&](const auto& row) { return row.second.at < before; }));
+  }
+};
+
+class MemoryAudit final : public AuditRepository, private Rows {
+ public:
+  using Rows::Rows;
+
+  Result<std::vector<AuditEntry>> List(const AuditFilter& f) override {
+    // Newest first: by date, then the later append first (ids are random within a second).
+    std::vector<AuditEntry> all(s_.audit.rbegin(), s_.audit.rend());
+    std::stable_sort(all.begin(), all.end(), [](const AuditEntry& a, const AuditEntry& b) {
+      return a.date_created > b.date_created;
+    });
+    auto from = all.begin();
+    if (!f.start_key.empty()) {
+      from = std::find_if(all.begin(), all.end(),
+                          [&](const AuditEntry& e) { return e.audit_id == f.start_key; });
+      if (from == all.end()) return std::vector<AuditEntry>();
+    }
+    std::vector<AuditEntry> out;
+    for (auto it = from; it != all.end(); ++it) {
+      const AuditEntry& e = *it;
+      if (Truncate(out.size(), f.limit)) break;
+      if (!f.operator_name.empty() && e.operator_name != f.operator_name) continue;
+      if (!f.target.empty() && e.target != f.target) continue;
+      if (!f.action.empty() && e.action != f.action) continue;
+      out.push_back(e);
+    }
+    return out;
+  }
+
+  Status Append(const AuditEntry& entry) override {
+    for (const AuditEntry& e : s_.audit)
+      if (e.audit_id == entry.audit_id) return Exists("audit entry exists: " + entry.audit_id);
+    w_->audit.push_back(entry);
+    return OkStatus();
+  }
+};
+
 // One transaction: a repository per aggregate over the same State.
 class MemoryTx final : public WriteTx {
  public:
@@ -478,7 +648,9 @@ class MemoryTx final : public WriteTx {
         verifications_(s, w),
         documents_(s, w),
         reviews_(s, w),
-        events_(s, w) {}
+        events_(s, w),
+        operators_(s, w),
+        audit_(s, w) {}
 
   AccountsRepository& accounts() override { return accounts_; }
   NumbersRepository& numbers() override { return numbers_; }
@@ -486,6 +658,8 @@ class MemoryTx final : public WriteTx {
   DocumentsRepository& documents() override { return documents_; }
   ReviewsRepository& reviews() override { return reviews_; }
   EventsRepository& events() override { return events_; }
+  OperatorsRepository& operators() override { return operators_; }
+  AuditRepository& audit() override { return audit_; }
 
  private:
   MemoryAccounts accounts_;
@@ -494,6 +668,8 @@ class MemoryTx final : public WriteTx {
   MemoryDocuments documents_;
   MemoryReviews reviews_;
   MemoryEvents events_;
+  MemoryOperators operators_;
+  MemoryAudit audit_;
 };
 
 }  // namespace

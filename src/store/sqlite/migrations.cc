@@ -159,6 +159,74 @@ CREATE INDEX events_by_date ON events (date_created);
     R"sql(
 ALTER TABLE review_requests ADD COLUMN reason_code TEXT;
 )sql",
+
+    // 6: reserved for the events and webhooks branch (issue 13), merged separately.
+    R"sql(
+-- 6: events and webhooks (issue 13)
+SELECT 1;
+)sql",
+
+    // 7: operators (SPEC §13): accounts with Argon2id password hashes, sessions and bearer tokens
+    // kept only as keyed hashes, sign-in attempts for the lockout, the append-only audit log, and
+    // the operators' claims on review requests.
+    R"sql(
+CREATE TABLE operators (
+  name          TEXT PRIMARY KEY,
+  role          TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('ACTIVE', 'DISABLED')),
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE operator_sessions (
+  token_hash    BLOB PRIMARY KEY,
+  operator_name TEXT NOT NULL REFERENCES operators (name),
+  created_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_name);
+
+CREATE TABLE operator_tokens (
+  token_hash    BLOB PRIMARY KEY,
+  operator_name TEXT NOT NULL REFERENCES operators (name),
+  created_at    INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX operator_tokens_by_operator ON operator_tokens (operator_name);
+
+-- Names need not be operators' (a wrong name counts too): no foreign key.
+CREATE TABLE login_attempts (
+  attempt_id TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  at         INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_attempts_by_name ON login_attempts (name, at);
+CREATE INDEX login_attempts_by_source ON login_attempts (source, at);
+CREATE INDEX login_attempts_by_time ON login_attempts (at);
+
+-- Append-only: nothing in senderid updates or deletes a row; the triggers make sure.
+CREATE TABLE audit_log (
+  audit_id       TEXT PRIMARY KEY,
+  operator_name  TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  target         TEXT NOT NULL,
+  reason         TEXT,
+  source_address TEXT NOT NULL,
+  date_created   INTEGER NOT NULL
+) STRICT;
+-- Each index ends in the implicit rowid: (…, date_created, rowid) is the listing's order.
+CREATE INDEX audit_log_by_date ON audit_log (date_created);
+CREATE INDEX audit_log_by_operator ON audit_log (operator_name, date_created);
+CREATE INDEX audit_log_by_target ON audit_log (target, date_created);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+ALTER TABLE review_requests ADD COLUMN claimed_by TEXT;
+ALTER TABLE review_requests ADD COLUMN claimed_until INTEGER;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

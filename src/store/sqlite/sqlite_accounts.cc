@@ -23,15 +23,10 @@ StoredApiKey ReadKeyRow(const Statement& st) {
   return k;
 }
 
-}  // namespace
+constexpr const char* kAccountColumns =
+    "SELECT account_id, name, limit_count, state, date_created, date_updated FROM accounts ";
 
-Result<std::optional<Account>> SqliteAccounts::Find(std::string_view account_id) {
-  SID_ASSIGN_OR_RETURN(Statement st,
-                       conn_.Prepare("SELECT account_id, name, limit_count, state, date_created, "
-                                     "date_updated FROM accounts WHERE account_id = ?"));
-  st.Bind(1, account_id);
-  SID_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<Account>();
+Account ReadAccountRow(const Statement& st) {
   Account a;
   a.account_id = st.Text(0);
   a.name = st.Text(1);
@@ -39,7 +34,26 @@ Result<std::optional<Account>> SqliteAccounts::Find(std::string_view account_id)
   a.state = ParseState(st.Text(3));
   a.date_created = st.Int(4);
   a.date_updated = st.Int(5);
-  return std::optional<Account>(std::move(a));
+  return a;
+}
+
+}  // namespace
+
+Result<std::optional<Account>> SqliteAccounts::Find(std::string_view account_id) {
+  static const std::string sql = std::string(kAccountColumns) + "WHERE account_id = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, account_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Account>();
+  return std::optional<Account>(ReadAccountRow(st));
+}
+
+Result<std::vector<Account>> SqliteAccounts::List(std::string_view start_key, int limit) {
+  static const std::string sql =
+      std::string(kAccountColumns) + "WHERE account_id >= ? ORDER BY account_id LIMIT ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, start_key).Bind(2, static_cast<int64_t>(limit));
+  return st.Collect(ReadAccountRow);
 }
 
 Result<std::optional<StoredApiKey>> SqliteAccounts::FindKey(std::string_view api_key) {

@@ -14,6 +14,7 @@ class SqliteAccounts final : public AccountsRepository {
   Result<std::optional<Account>> Find(std::string_view account_id) override;
   Result<std::optional<StoredApiKey>> FindKey(std::string_view api_key) override;
   Result<std::vector<StoredApiKey>> ListKeys(std::string_view account_id) override;
+  Result<std::vector<Account>> List(std::string_view start_key, int limit) override;
 
   Status Insert(const Account& account) override;
   Status Update(const Account& account) override;

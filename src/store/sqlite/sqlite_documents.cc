@@ -37,6 +37,15 @@ Result<std::optional<Document>> SqliteDocuments::Find(std::string_view account_i
   return std::optional<Document>(ReadDocumentRow(st));
 }
 
+Result<std::optional<Document>> SqliteDocuments::FindAny(std::string_view document_id) {
+  static const std::string sql = std::string(kDocumentColumns) + "WHERE d.document_id = ?";
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
+  st.Bind(1, document_id);
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Document>();
+  return std::optional<Document>(ReadDocumentRow(st));
+}
+
 Result<std::vector<Document>> SqliteDocuments::List(std::string_view account_id,
                                                     const DocumentFilter& f) {
   static const std::string sql =

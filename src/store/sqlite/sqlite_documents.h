@@ -14,6 +14,7 @@ class SqliteDocuments final : public DocumentsRepository {
 
   Result<std::optional<Document>> Find(std::string_view account_id,
                                        std::string_view document_id) override;
+  Result<std::optional<Document>> FindAny(std::string_view document_id) override;
   Result<std::vector<Document>> List(std::string_view account_id,
                                      const DocumentFilter& filter) override;
   Result<int> Count(std::string_view account_id) override;

@@ -9,7 +9,8 @@ namespace {
 constexpr const char* kReviewColumns =
     "SELECT request_id, kind, account_id, handle_key, phone_number, status, reason, "
     "reason_for_requested, contact_name, limit_requested, limit_before_request, decided_by, "
-    "date_decided, date_created, date_updated, reason_code FROM review_requests ";
+    "date_decided, date_created, date_updated, reason_code, claimed_by, claimed_until FROM "
+    "review_requests ";
 
 ReviewRequest ReadReviewRow(const Statement& st) {
   ReviewRequest r;
@@ -29,6 +30,8 @@ ReviewRequest ReadReviewRow(const Statement& st) {
   r.date_created = st.Int(13);
   r.date_updated = st.Int(14);
   r.reason_code = st.OptionalText(15);
+  r.claimed_by = st.OptionalText(16);
+  r.claimed_until = st.OptionalInt(17);
   return r;
 }
 
@@ -49,19 +52,24 @@ Status SqliteReviews::LoadDocuments(std::vector<ReviewRequest>& requests) {
 Result<std::vector<ReviewRequest>> SqliteReviews::List(const ReviewFilter& f) {
   // Two statements, so that the per-account listing (every AccountDoc) seeks the account's rows by
   // index: an "(? = '' OR account_id = ?)" predicate would make SQLite scan the whole table.
+  // A page starts at ?5 (inclusive, in the listing's order); a negative ?6 is no limit.
+  static const std::string page =
+      " AND (?5 = '' OR (date_created, request_id) >= (SELECT date_created, request_id FROM "
+      "review_requests WHERE request_id = ?5)) ORDER BY date_created, request_id LIMIT ?6";
   static const std::string by_account =
       std::string(kReviewColumns) +
       "WHERE account_id = ?3 AND (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) "
-      "AND (?4 = '' OR handle_key = ?4) ORDER BY date_created, request_id";
+      "AND (?4 = '' OR handle_key = ?4)" + page;
   static const std::string by_status =
       std::string(kReviewColumns) +
       "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) "
-      "AND (?4 = '' OR handle_key = ?4) AND ?3 = '' ORDER BY date_created, request_id";
+      "AND (?4 = '' OR handle_key = ?4) AND ?3 = ''" + page;
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(f.account_id.empty() ? by_status.c_str()
                                                                         : by_account.c_str()));
   if (f.status) st.Bind(1, ToString(*f.status)); else st.BindNull(1);
   if (f.kind) st.Bind(2, ToString(*f.kind)); else st.BindNull(2);
-  st.Bind(3, f.account_id).Bind(4, f.handle_key);
+  st.Bind(3, f.account_id).Bind(4, f.handle_key).Bind(5, f.start_key);
+  st.Bind(6, static_cast<int64_t>(f.limit > 0 ? f.limit : -1));
   SID_ASSIGN_OR_RETURN(std::vector<ReviewRequest> out, st.Collect(ReadReviewRow));
   SID_TRY(LoadDocuments(out));
   return out;
@@ -118,6 +126,16 @@ Status SqliteReviews::Update(const ReviewRequest& r) {
   st.Bind(4, r.date_decided).Bind(5, r.date_updated);
   if (r.reason_code) st.Bind(6, *r.reason_code); else st.BindNull(6);
   st.Bind(7, r.request_id);
+  SID_TRY(st.Run());
+  return OkStatus();
+}
+
+Status SqliteReviews::SetClaim(std::string_view request_id, std::string_view claimed_by,
+                               TimeMs claimed_until) {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("UPDATE review_requests SET claimed_by = ?, claimed_until = ? "
+                                     "WHERE request_id = ?"));
+  st.Bind(1, claimed_by).Bind(2, claimed_until).Bind(3, request_id);
   SID_TRY(st.Run());
   return OkStatus();
 }

@@ -17,6 +17,8 @@ class SqliteReviews final : public ReviewsRepository {
 
   Status Insert(const ReviewRequest& request) override;
   Status Update(const ReviewRequest& request) override;
+  Status SetClaim(std::string_view request_id, std::string_view claimed_by,
+                  TimeMs claimed_until) override;
   Status ReleaseDocuments(std::string_view request_id) override;
 
  private:

@@ -219,7 +219,7 @@ TEST_F(SqliteStoreTest, MigrationsAreIdempotent) {
   Reopen();
   Reopen();
   EXPECT_TRUE(Exists("60000000"));
-  EXPECT_EQ(RawQuery(db_path(), "PRAGMA user_version"), std::vector<std::string>{"5"});
+  EXPECT_EQ(RawQuery(db_path(), "PRAGMA user_version"), std::vector<std::string>{"7"});
   // A second instance on the same file while the first is open (two servers, or the CLI).
   std::unique_ptr<SqliteStore> second = test::OpenStore(db_path());
   ASSERT_NE(second, nullptr);

@@ -7,9 +7,11 @@
 #include "core/ports/store.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_accounts.h"
+#include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_documents.h"
 #include "store/sqlite/sqlite_events.h"
 #include "store/sqlite/sqlite_numbers.h"
+#include "store/sqlite/sqlite_operators.h"
 #include "store/sqlite/sqlite_reviews.h"
 #include "store/sqlite/sqlite_verifications.h"
 
@@ -23,7 +25,9 @@ class SqliteTx final : public WriteTx {
         numbers_(conn, reviews_),
         verifications_(conn),
         documents_(conn),
-        events_(conn) {}
+        events_(conn),
+        operators_(conn),
+        audit_(conn) {}
   SqliteTx(const SqliteTx&) = delete;
   SqliteTx& operator=(const SqliteTx&) = delete;
 
@@ -33,6 +37,8 @@ class SqliteTx final : public WriteTx {
   DocumentsRepository& documents() override { return documents_; }
   ReviewsRepository& reviews() override { return reviews_; }
   EventsRepository& events() override { return events_; }
+  OperatorsRepository& operators() override { return operators_; }
+  AuditRepository& audit() override { return audit_; }
 
  private:
   SqliteAccounts accounts_;
@@ -41,6 +47,8 @@ class SqliteTx final : public WriteTx {
   SqliteVerifications verifications_;
   SqliteDocuments documents_;
   SqliteEvents events_;
+  SqliteOperators operators_;
+  SqliteAudit audit_;
 };
 
 }  // namespace senderid::sqlite
