@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BINARY, REQUEST_TIMEOUT, Resp, free_port
+from conftest import BINARY, REQUEST_TIMEOUT, Resp, free_port, pg_store_args
 
 ADMIN = "/admin/v1"
 PASSWORD = "correct horse battery staple"
@@ -26,10 +26,11 @@ def start_admin_server(server_factory, extra=()):
 
 
 def make_operator(server, name, role="reviewer", password=PASSWORD, operator="root"):
-    """`senderid operators create` with the password on stdin; returns the printed JSON."""
+    """`senderid operators create` with the password on stdin (on the server's store, also in
+    PostgreSQL mode); returns the printed JSON."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENDERID_")}
     args = [BINARY, "operators", "create", "--data", server.data_dir, "--operator", operator,
-            "--name", name, "--role", role]
+            "--name", name, "--role", role, *pg_store_args(server.data_dir)]
     p = subprocess.run(args + (["--password-stdin"] if password else []), input=(password or "") + "\n",
                        capture_output=True, text=True, timeout=60, env=env)
     assert p.returncode == 0, f"operators create failed: {p.stderr}"

@@ -20,6 +20,20 @@ StoredApiKey ReadKey(const Rows& r, int i) {
   return k;
 }
 
+#define SID_ACCOUNT_COLUMNS \
+  "SELECT account_id, name, limit_count, state, date_created, date_updated FROM accounts "
+
+Account ReadAccount(const Rows& r, int i) {
+  Account a;
+  a.account_id = r.Text(i, 0);
+  a.name = r.Text(i, 1);
+  a.limit = static_cast<int>(r.Int(i, 2));
+  a.state = ParseState(r.Text(i, 3));
+  a.date_created = r.Int(i, 4);
+  a.date_updated = r.Int(i, 5);
+  return a;
+}
+
 }  // namespace
 
 std::string TextArray(const std::vector<std::string>& items) {
@@ -37,19 +51,20 @@ std::string TextArray(const std::vector<std::string>& items) {
 }
 
 Result<std::optional<Account>> PgAccounts::Find(std::string_view account_id) {
-  SID_ASSIGN_OR_RETURN(Rows r, s_.Query("SELECT account_id, name, limit_count, state, "
-                                        "date_created, date_updated FROM accounts "
-                                        "WHERE account_id = $1",
+  SID_ASSIGN_OR_RETURN(Rows r, s_.Query(SID_ACCOUNT_COLUMNS "WHERE account_id = $1",
                                         Params().Text(account_id)));
   if (r.size() == 0) return std::optional<Account>();
-  Account a;
-  a.account_id = r.Text(0, 0);
-  a.name = r.Text(0, 1);
-  a.limit = static_cast<int>(r.Int(0, 2));
-  a.state = ParseState(r.Text(0, 3));
-  a.date_created = r.Int(0, 4);
-  a.date_updated = r.Int(0, 5);
-  return std::optional<Account>(std::move(a));
+  return std::optional<Account>(ReadAccount(r, 0));
+}
+
+Result<std::vector<Account>> PgAccounts::List(std::string_view start_key, int limit) {
+  SID_ASSIGN_OR_RETURN(
+      Rows r, s_.Query(SID_ACCOUNT_COLUMNS "WHERE account_id >= $1 ORDER BY account_id LIMIT $2",
+                       Params().Text(start_key).Int(limit)));
+  std::vector<Account> out;
+  out.reserve(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) out.push_back(ReadAccount(r, i));
+  return out;
 }
 
 Result<std::optional<StoredApiKey>> PgAccounts::FindKey(std::string_view api_key) {

@@ -36,6 +36,13 @@ Result<std::optional<Document>> PgDocuments::Find(std::string_view account_id,
   return std::optional<Document>(ReadDocument(r, 0));
 }
 
+Result<std::optional<Document>> PgDocuments::FindAny(std::string_view document_id) {
+  SID_ASSIGN_OR_RETURN(Rows r, s_.Query(SID_DOCUMENT_COLUMNS "WHERE d.document_id = $1",
+                                        Params().Text(document_id)));
+  if (r.size() == 0) return std::optional<Document>();
+  return std::optional<Document>(ReadDocument(r, 0));
+}
+
 Result<std::vector<Document>> PgDocuments::List(std::string_view account_id,
                                                 const DocumentFilter& f) {
   // documents_by_account (account_id, document_id) gives the order; the optional filters are

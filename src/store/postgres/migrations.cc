@@ -172,6 +172,83 @@ CREATE TABLE spent_signatures (
   PRIMARY KEY (keep_until, digest)
 ) PARTITION BY RANGE (keep_until);
 )sql",
+
+    // 2: reserved for the webhooks branch (issue 13: webhooks and deliveries), merged separately.
+    R"sql(
+SELECT 1;
+)sql",
+
+    // 3: operators (SPEC §13), as SQLite's migration 7: accounts with Argon2id password hashes,
+    // sessions and bearer tokens kept only as keyed hashes (shared by every instance), sign-in
+    // attempts for the lockout, the append-only audit log, and the operators' claims on review
+    // requests.
+    R"sql(
+CREATE TABLE operators (
+  name          text PRIMARY KEY,
+  role          text NOT NULL CHECK (role IN ('reviewer', 'admin')),
+  password_hash text NOT NULL,
+  state         text NOT NULL CHECK (state IN ('ACTIVE', 'DISABLED')),
+  date_created  bigint NOT NULL,
+  date_updated  bigint NOT NULL
+);
+
+CREATE TABLE operator_sessions (
+  token_hash    bytea PRIMARY KEY,
+  operator_name text NOT NULL REFERENCES operators (name),
+  created_at    bigint NOT NULL,
+  last_seen_at  bigint NOT NULL
+);
+CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_name);
+CREATE INDEX operator_sessions_by_last_seen ON operator_sessions (last_seen_at);
+CREATE INDEX operator_sessions_by_created ON operator_sessions (created_at);
+
+CREATE TABLE operator_tokens (
+  token_hash    bytea PRIMARY KEY,
+  operator_name text NOT NULL REFERENCES operators (name),
+  created_at    bigint NOT NULL
+);
+CREATE INDEX operator_tokens_by_operator ON operator_tokens (operator_name);
+
+-- Names need not be operators' (a wrong name counts too): no foreign key. The lockout reads these
+-- rows in the serialisable transaction that adds one, so racing sign-ins cannot pass the limit.
+CREATE TABLE login_attempts (
+  attempt_id text PRIMARY KEY,
+  name       text NOT NULL,
+  source     text NOT NULL,
+  at         bigint NOT NULL
+);
+CREATE INDEX login_attempts_by_name ON login_attempts (name, at);
+CREATE INDEX login_attempts_by_source ON login_attempts (source, at);
+CREATE INDEX login_attempts_by_time ON login_attempts (at);
+
+-- Append-only: nothing in senderid updates or deletes a row; the triggers make sure. seq orders
+-- entries of the same millisecond by append (ids are random), as SQLite's rowid does.
+CREATE TABLE audit_log (
+  seq            bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  audit_id       text PRIMARY KEY,
+  operator_name  text NOT NULL,
+  action         text NOT NULL,
+  target         text NOT NULL,
+  reason         text,
+  source_address text NOT NULL,
+  date_created   bigint NOT NULL
+);
+CREATE INDEX audit_log_by_date ON audit_log (date_created, seq);
+CREATE INDEX audit_log_by_operator ON audit_log (operator_name, date_created, seq);
+CREATE INDEX audit_log_by_target ON audit_log (target, date_created, seq);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only';
+END
+$$;
+CREATE TRIGGER audit_log_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+ALTER TABLE review_requests ADD COLUMN claimed_by text;
+ALTER TABLE review_requests ADD COLUMN claimed_until bigint;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -23,6 +23,7 @@ class PgAccounts final : public AccountsRepository {
   Result<std::optional<Account>> Find(std::string_view account_id) override;
   Result<std::optional<StoredApiKey>> FindKey(std::string_view api_key) override;
   Result<std::vector<StoredApiKey>> ListKeys(std::string_view account_id) override;
+  Result<std::vector<Account>> List(std::string_view start_key, int limit) override;
   Status Insert(const Account& account) override;
   Status Update(const Account& account) override;
   Status InsertKey(const StoredApiKey& key) override;
@@ -39,6 +40,8 @@ class PgReviews final : public ReviewsRepository {
   Result<std::optional<ReviewRequest>> Find(std::string_view request_id) override;
   Status Insert(const ReviewRequest& request) override;
   Status Update(const ReviewRequest& request) override;
+  Status SetClaim(std::string_view request_id, std::string_view claimed_by,
+                  TimeMs claimed_until) override;
   Status ReleaseDocuments(std::string_view request_id) override;
 
  private:
@@ -95,6 +98,7 @@ class PgDocuments final : public DocumentsRepository {
   explicit PgDocuments(Session& s) : s_(s) {}
   Result<std::optional<Document>> Find(std::string_view account_id,
                                        std::string_view document_id) override;
+  Result<std::optional<Document>> FindAny(std::string_view document_id) override;
   Result<std::vector<Document>> List(std::string_view account_id,
                                      const DocumentFilter& filter) override;
   Result<int> Count(std::string_view account_id) override;
@@ -120,6 +124,43 @@ class PgEvents final : public EventsRepository {
   Session& s_;
 };
 
+class PgOperators final : public OperatorsRepository {
+ public:
+  explicit PgOperators(Session& s) : s_(s) {}
+  Result<std::optional<Operator>> Find(std::string_view name) override;
+  Result<std::vector<Operator>> List() override;
+  Result<std::optional<OperatorSession>> FindSession(std::string_view token_hash) override;
+  Result<std::optional<OperatorToken>> FindToken(std::string_view token_hash) override;
+  Result<std::vector<TimeMs>> AttemptTimes(std::string_view name, std::string_view source,
+                                           TimeMs since) override;
+  Status Insert(const Operator& op) override;
+  Status Update(const Operator& op) override;
+  Status InsertSession(const OperatorSession& session) override;
+  Status TouchSession(std::string_view token_hash, TimeMs last_seen_at) override;
+  Status DeleteSession(std::string_view token_hash) override;
+  Status DeleteSessions(std::string_view operator_name) override;
+  Result<int> PruneSessions(TimeMs idle_before, TimeMs created_before) override;
+  Status InsertToken(const OperatorToken& token) override;
+  Result<int> DeleteTokens(std::string_view operator_name) override;
+  Status InsertAttempt(const LoginAttempt& attempt) override;
+  Status DeleteAttempt(std::string_view attempt_id) override;
+  Status ClearAttempts(std::string_view name) override;
+  Result<int> PruneAttempts(TimeMs before) override;
+
+ private:
+  Session& s_;
+};
+
+class PgAudit final : public AuditRepository {
+ public:
+  explicit PgAudit(Session& s) : s_(s) {}
+  Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;
+  Status Append(const AuditEntry& entry) override;
+
+ private:
+  Session& s_;
+};
+
 // One transaction: a repository per aggregate over the same session.
 class PgTx final : public WriteTx {
  public:
@@ -129,7 +170,9 @@ class PgTx final : public WriteTx {
         numbers_(s, reviews_),
         verifications_(s),
         documents_(s),
-        events_(s) {}
+        events_(s),
+        operators_(s),
+        audit_(s) {}
   PgTx(const PgTx&) = delete;
   PgTx& operator=(const PgTx&) = delete;
 
@@ -139,6 +182,8 @@ class PgTx final : public WriteTx {
   DocumentsRepository& documents() override { return documents_; }
   ReviewsRepository& reviews() override { return reviews_; }
   EventsRepository& events() override { return events_; }
+  OperatorsRepository& operators() override { return operators_; }
+  AuditRepository& audit() override { return audit_; }
 
  private:
   PgAccounts accounts_;
@@ -147,6 +192,8 @@ class PgTx final : public WriteTx {
   PgVerifications verifications_;
   PgDocuments documents_;
   PgEvents events_;
+  PgOperators operators_;
+  PgAudit audit_;
 };
 
 // A text[] literal ({"a","b"}), each element quoted and escaped.

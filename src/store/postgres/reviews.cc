@@ -9,7 +9,8 @@ namespace {
 #define SID_REVIEW_COLUMNS                                                                  \
   "SELECT request_id, kind, account_id, handle_key, phone_number, status, reason, "         \
   "reason_for_requested, contact_name, limit_requested, limit_before_request, decided_by, " \
-  "date_decided, date_created, date_updated, reason_code FROM review_requests "
+  "date_decided, date_created, date_updated, reason_code, claimed_by, claimed_until "          \
+  "FROM review_requests "
 
 std::vector<ReviewRequest> ReadReviews(const Rows& r) {
   std::vector<ReviewRequest> out;
@@ -32,6 +33,8 @@ std::vector<ReviewRequest> ReadReviews(const Rows& r) {
     q.date_created = r.Int(i, 13);
     q.date_updated = r.Int(i, 14);
     q.reason_code = r.OptionalText(i, 15);
+    q.claimed_by = r.OptionalText(i, 16);
+    q.claimed_until = r.OptionalInt(i, 17);
     out.push_back(std::move(q));
   }
   return out;
@@ -63,21 +66,28 @@ Result<std::vector<ReviewRequest>> PgReviews::List(const ReviewFilter& f) {
   params.OptionalText(f.status ? std::optional<std::string>(ToString(*f.status)) : std::nullopt)
       .OptionalText(f.kind ? std::optional<std::string>(ToString(*f.kind)) : std::nullopt)
       .Text(f.account_id)
-      .Text(f.handle_key);
+      .Text(f.handle_key)
+      .Text(f.start_key)
+      .OptionalInt(f.limit > 0 ? std::optional<int64_t>(f.limit) : std::nullopt);
   // Two statements, so that the per-account listing (every AccountDoc) is planned on the account
-  // index and the operators' queue on the status index.
+  // index and the operators' queue on the status index. A page starts at $5 (inclusive, in the
+  // listing's order; an unknown id makes the row comparison NULL, so nothing is listed); a NULL
+  // $6 is no limit.
+#define SID_REVIEW_PAGE                                                                     \
+  " AND ($5::text = '' OR (date_created, request_id) >= (SELECT date_created, request_id " \
+  "FROM review_requests WHERE request_id = $5)) ORDER BY date_created, request_id LIMIT $6"
   Result<Rows> r =
       f.account_id.empty()
           ? s_.Query(SID_REVIEW_COLUMNS
                      "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2) "
-                     "AND $3::text = '' AND ($4::text = '' OR handle_key = $4) "
-                     "ORDER BY date_created, request_id",
+                     "AND $3::text = '' AND ($4::text = '' OR handle_key = $4)" SID_REVIEW_PAGE,
                      params)
           : s_.Query(SID_REVIEW_COLUMNS
                      "WHERE account_id = $3 AND ($1::text IS NULL OR status = $1) "
-                     "AND ($2::text IS NULL OR kind = $2) AND ($4::text = '' OR handle_key = $4) "
-                     "ORDER BY date_created, request_id",
+                     "AND ($2::text IS NULL OR kind = $2) AND ($4::text = '' OR handle_key = $4)"
+                     SID_REVIEW_PAGE,
                      params);
+#undef SID_REVIEW_PAGE
   if (!r.ok()) return std::move(r).error();
   std::vector<ReviewRequest> out = ReadReviews(*r);
   SID_TRY(LoadDocuments(out));
@@ -141,6 +151,17 @@ Status PgReviews::Update(const ReviewRequest& q) {
                    .Int(q.date_updated)
                    .OptionalText(q.reason_code)
                    .Text(q.request_id)));
+  return OkStatus();
+}
+
+Status PgReviews::SetClaim(std::string_view request_id, std::string_view claimed_by,
+                           TimeMs claimed_until) {
+  // In the serialisable transaction that read the request and found it unclaimed (or claimed by
+  // the same operator, or the lease over): two instances claiming at once conflict on the row,
+  // and the rerun sees the other's claim (SPEC §13).
+  SID_TRY(s_.Query("UPDATE review_requests SET claimed_by = $1, claimed_until = $2 "
+                   "WHERE request_id = $3",
+                   Params().Text(claimed_by).Int(claimed_until).Text(request_id)));
   return OkStatus();
 }
 
