@@ -17,6 +17,7 @@ from conftest import (ACTIVE, MSG_CREATED, MSG_EXPIRED, NUMBERS, PG_BIN, Account
                       assert_ok, check_doc, find_sender, pg_store_args, psql,
                       unique_number, wait_until)
 from documents_support import DOCS, download, png_bytes, upload
+from events_support import WebhookReceiver, check_signed, create_webhook
 
 pytestmark = pytest.mark.pg_only
 
@@ -173,6 +174,46 @@ def test_two_sweepers_over_one_database_expire_each_entry_once(server_factory):
     for s in (a, b):
         for e in on(s, acct).doc()["senderIds"]:
             assert [x["message"] for x in e["log"]] == [MSG_CREATED, MSG_EXPIRED], e
+
+
+def test_each_webhook_attempt_is_made_by_one_instance(server_factory):
+    """SPEC §11/§12: both instances' delivery workers drain one outbox; a claim (FOR UPDATE SKIP
+    LOCKED, a lease) gives each attempt to one of them. The receiver sees every event exactly as
+    often as its record counts attempts — no attempt made twice, none unrecorded — the first
+    answers failing so that retries fall due while both workers poll."""
+    args = ["--webhook-allow-private", "--webhook-retry-schedule", "200ms,200ms",
+            "--webhook-timeout", "5s", "--call-spacing", "1ms"]
+    a = server_factory(args=args)
+    b = server_factory(args=args, data_dir=a.data_dir)
+    receiver = WebhookReceiver().start()
+    try:
+        acct = a.new_account(limit=30)
+        hook = create_webhook(acct, receiver.url())
+        receiver.answer(*([500] * 12), 200)
+        clients = [acct, on(b, acct)]
+        concurrently(lambda i: assert_ok(clients[i % 2].post(NUMBERS, {"phoneNumber": unique_number()})),
+                     24)
+        store = pg_store_args(a.data_dir)[1]
+        where = f"webhook_id = '{hook['webhookId']}'"
+
+        def settled():
+            rows = psql(f"SELECT count(*) FILTER (WHERE status <> 'PENDING'), count(*) "
+                        f"FROM deliveries WHERE {where}", url=store).strip().split("|")
+            return rows[0] == rows[1] == "24"
+        wait_until(settled, 30, "every delivery SUCCEEDED or FAILED")
+        recorded = {}
+        for line in psql(f"SELECT event_id, attempt FROM deliveries WHERE {where}",
+                         url=store).split():
+            event_id, attempt = line.split("|")
+            recorded[event_id] = int(attempt)
+        seen = {}
+        for call in receiver.snapshot():
+            event_id = check_signed(call, [hook["secret"]])["eventId"]
+            seen[event_id] = seen.get(event_id, 0) + 1
+        assert seen == recorded, "attempts seen by the receiver vs. recorded per event"
+        assert sum(seen.values()) > 24, "some deliveries were retried"
+    finally:
+        receiver.stop()
 
 
 def test_readyz_on_postgres(pair):

@@ -48,6 +48,17 @@ Result<std::vector<EventRecord>> PgEvents::List(std::string_view account_id, int
   return ReadEvents(*r);
 }
 
+Result<std::optional<EventRecord>> PgEvents::Find(std::string_view account_id,
+                                                  std::string_view event_id) {
+  SID_ASSIGN_OR_RETURN(
+      Rows r, s_.Query("SELECT event_id, account_id, sequence, type, subject, date_created, data "
+                       "FROM events WHERE event_id = $1 AND account_id = $2",
+                       Params().Text(event_id).Text(account_id)));
+  std::vector<EventRecord> found = ReadEvents(r);
+  if (found.empty()) return std::optional<EventRecord>();
+  return std::optional<EventRecord>(std::move(found.front()));
+}
+
 Result<std::vector<TimeMs>> PgEvents::Times(std::string_view account_id, EventType type,
                                             std::string_view subject, TimeMs since) {
   SID_ASSIGN_OR_RETURN(

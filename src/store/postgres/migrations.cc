@@ -6,7 +6,7 @@ namespace senderid::pg {
 namespace {
 
 // Times are milliseconds since the Unix epoch (UTC), enumerations their SPEC names, binary values
-// (sealed secrets, keyed hashes, document bytes) bytea. The tables hold what SQLite's migrations
+// (sealed secrets, keyed hashes, document bytes) bytea. Migration 1 holds what SQLite's migrations
 // 1–5 hold, plus what a shared database needs that a file beside the server did not: the documents'
 // bytes (no instance keeps state of its own) and the master key's fingerprint.
 constexpr const char* kMigrations[] = {
@@ -173,9 +173,64 @@ CREATE TABLE spent_signatures (
 ) PARTITION BY RANGE (keep_until);
 )sql",
 
-    // 2: reserved for the webhooks branch (issue 13: webhooks and deliveries), merged separately.
+    // 2: webhooks and their delivery records (SPEC §12), and the once-per-verification mark of
+    // senderid.expiring — what SQLite's migration 6 adds. Secrets are sealed (bound to
+    // "webhooks:<id>:<version>"); types are the patterns joined by ',' (a pattern never holds one).
+    // A delivery's lease (lease_until, lease_token) is its claim by one instance's worker: claims
+    // lock due rows FOR UPDATE SKIP LOCKED, and a lease that lapsed is due again (deliveries.cc).
+    // Delivery ids are COLLATE "C": the listing pages by id, bytewise as on SQLite.
     R"sql(
-SELECT 1;
+ALTER TABLE sender_ids ADD COLUMN expiry_noticed boolean NOT NULL DEFAULT false;
+-- The sweeper seeks the verified entries still to be told of their expiry.
+CREATE INDEX sender_ids_notice ON sender_ids (expire_at)
+  WHERE NOT expiry_noticed AND status IN ('ACTIVE', 'INACTIVE');
+
+CREATE TABLE webhooks (
+  webhook_id             text PRIMARY KEY,
+  account_id             text NOT NULL REFERENCES accounts (account_id),
+  url                    text NOT NULL,
+  types                  text NOT NULL,
+  description            text,
+  status                 text NOT NULL CHECK (status IN ('ENABLED', 'DISABLED')),
+  disabled_reason        text CHECK (disabled_reason IN ('GONE', 'FAILING', 'CUSTOMER')),
+  secret_version         bigint NOT NULL,
+  sealed_secret          bytea NOT NULL,
+  sealed_previous_secret bytea,
+  previous_secret_until  bigint,
+  failing_since          bigint,
+  date_created           bigint NOT NULL,
+  date_updated           bigint NOT NULL
+);
+CREATE INDEX webhooks_by_account ON webhooks (account_id, date_created);
+
+CREATE TABLE deliveries (
+  delivery_id     text COLLATE "C" PRIMARY KEY,
+  webhook_id      text NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+  account_id      text NOT NULL,
+  event_id        text NOT NULL,
+  event_type      text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('PENDING', 'SUCCEEDED', 'FAILED')),
+  attempt         integer NOT NULL DEFAULT 0,
+  run_attempts    integer NOT NULL DEFAULT 0,
+  response_status integer,
+  error           text,
+  duration_ms     bigint,
+  next_attempt_at bigint,
+  lease_until     bigint,
+  lease_token     text NOT NULL DEFAULT '',
+  date_created    bigint NOT NULL,
+  date_updated    bigint NOT NULL,
+  UNIQUE (webhook_id, event_id)
+);
+-- The workers' queue: what is due, in order.
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'PENDING';
+-- The per-webhook cap counts the leases still held (completed attempts clear theirs).
+CREATE INDEX deliveries_leased ON deliveries (webhook_id, lease_until)
+  WHERE lease_until IS NOT NULL;
+-- A webhook's records newest first (endpoint 20).
+CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id, delivery_id);
+-- Retention deletes the oldest records at once.
+CREATE INDEX deliveries_by_date ON deliveries (date_created);
 )sql",
 
     // 3: operators (SPEC §13), as SQLite's migration 7: accounts with Argon2id password hashes,

@@ -19,7 +19,7 @@ std::optional<std::string> MethodColumn(VerificationMethod m) {
 // The columns every entry query selects, in the order ReadEntries reads them.
 #define SID_ENTRY_COLUMNS                                                                        \
   "SELECT handle_key, account_id, phone_number, status, method, expire_at, duplicate_unlocked, " \
-  "date_created, date_updated FROM sender_ids "
+  "date_created, date_updated, expiry_noticed FROM sender_ids "
 
 std::vector<SenderId> ReadEntries(const Rows& r) {
   std::vector<SenderId> out;
@@ -35,6 +35,7 @@ std::vector<SenderId> ReadEntries(const Rows& r) {
     e.duplicate_unlocked = r.Bool(i, 6);
     e.date_created = r.Int(i, 7);
     e.date_updated = r.Int(i, 8);
+    e.expiry_noticed = r.Bool(i, 9);
     out.push_back(std::move(e));
   }
   return out;
@@ -139,6 +140,19 @@ Result<std::vector<std::string>> PgNumbers::AccountsWithDueExpiries(TimeMs now, 
   return out;
 }
 
+Result<std::vector<std::string>> PgNumbers::AccountsWithExpiryNotices(TimeMs now, TimeMs horizon,
+                                                                      int max) {
+  // A range of the partial index sender_ids_notice: only entries not yet noticed.
+  SID_ASSIGN_OR_RETURN(
+      Rows r, s_.Query("SELECT DISTINCT account_id FROM sender_ids WHERE expire_at > $1 AND "
+                       "expire_at < $2 AND NOT expiry_noticed AND status IN ('ACTIVE', 'INACTIVE') "
+                       "LIMIT $3",
+                       Params().Int(now).Int(horizon).Int(max)));
+  std::vector<std::string> out;
+  for (int i = 0; i < r.size(); ++i) out.push_back(r.Text(i, 0));
+  return out;
+}
+
 Result<bool> PgNumbers::IsSpecialAllowed(std::string_view account_id,
                                          std::string_view phone_number) {
   SID_ASSIGN_OR_RETURN(Rows r, s_.Query("SELECT 1 FROM special_numbers WHERE account_id = $1 AND "
@@ -151,8 +165,8 @@ Status PgNumbers::Insert(const SenderId& e) {
   SID_ASSIGN_OR_RETURN(
       Rows r,
       s_.Query("INSERT INTO sender_ids (handle_key, account_id, phone_number, status, method, "
-               "expire_at, duplicate_unlocked, date_created, date_updated) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+               "expire_at, duplicate_unlocked, date_created, date_updated, expiry_noticed) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
                Params()
                    .Text(e.handle_key)
                    .Text(e.account_id)
@@ -162,7 +176,8 @@ Status PgNumbers::Insert(const SenderId& e) {
                    .OptionalInt(e.expire_at)
                    .Text(e.duplicate_unlocked ? "true" : "false")
                    .Int(e.date_created)
-                   .Int(e.date_updated)));
+                   .Int(e.date_updated)
+                   .Text(e.expiry_noticed ? "true" : "false")));
   if (r.affected() == 0) return Error(ErrorCode::kAlreadyExists, "entry exists: " + e.handle_key);
   for (const LogEntry& line : e.log) SID_TRY(AppendLog(e.handle_key, line));
   return OkStatus();
@@ -171,13 +186,14 @@ Status PgNumbers::Insert(const SenderId& e) {
 Status PgNumbers::Update(const SenderId& e) {
   SID_TRY(
       s_.Query("UPDATE sender_ids SET status = $1, method = $2, expire_at = $3, "
-               "duplicate_unlocked = $4, date_updated = $5 WHERE handle_key = $6",
+               "duplicate_unlocked = $4, date_updated = $5, expiry_noticed = $6 WHERE handle_key = $7",
                Params()
                    .Text(ToString(e.status))
                    .OptionalText(MethodColumn(e.method))
                    .OptionalInt(e.expire_at)
                    .Text(e.duplicate_unlocked ? "true" : "false")
                    .Int(e.date_updated)
+                   .Text(e.expiry_noticed ? "true" : "false")
                    .Text(e.handle_key)));
   return OkStatus();
 }

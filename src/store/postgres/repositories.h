@@ -61,6 +61,8 @@ class PgNumbers final : public NumbersRepository {
   Result<std::vector<std::string>> ListActive(std::string_view account_id, TimeMs now) override;
   Result<bool> HasDueExpiries(std::string_view account_id, TimeMs now) override;
   Result<std::vector<std::string>> AccountsWithDueExpiries(TimeMs now, int max) override;
+  Result<std::vector<std::string>> AccountsWithExpiryNotices(TimeMs now, TimeMs horizon,
+                                                             int max) override;
   Result<bool> IsSpecialAllowed(std::string_view account_id,
                                 std::string_view phone_number) override;
   Status Insert(const SenderId& entry) override;
@@ -115,6 +117,8 @@ class PgEvents final : public EventsRepository {
   explicit PgEvents(Session& s) : s_(s) {}
   Result<std::vector<EventRecord>> List(std::string_view account_id, int64_t after,
                                         const std::vector<EventType>& types, int limit) override;
+  Result<std::optional<EventRecord>> Find(std::string_view account_id,
+                                          std::string_view event_id) override;
   Result<std::vector<TimeMs>> Times(std::string_view account_id, EventType type,
                                     std::string_view subject, TimeMs since) override;
   Result<int64_t> Append(const EventRecord& event) override;
@@ -151,11 +155,48 @@ class PgOperators final : public OperatorsRepository {
   Session& s_;
 };
 
+class PgWebhooks final : public WebhooksRepository {
+ public:
+  explicit PgWebhooks(Session& s) : s_(s) {}
+  Result<std::optional<Webhook>> Find(std::string_view account_id,
+                                      std::string_view webhook_id) override;
+  Result<std::vector<Webhook>> List(std::string_view account_id) override;
+  Status Insert(const Webhook& webhook) override;
+  Status Update(const Webhook& webhook) override;
+  Status Delete(std::string_view webhook_id) override;
+
+ private:
+  Session& s_;
+};
+
 class PgAudit final : public AuditRepository {
  public:
   explicit PgAudit(Session& s) : s_(s) {}
   Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;
   Status Append(const AuditEntry& entry) override;
+
+ private:
+  Session& s_;
+};
+
+// Claim is the cross-instance part (see deliveries_repository.h and deliveries.cc): due rows are
+// locked FOR UPDATE SKIP LOCKED, so that instances claiming at once take disjoint rows, and a
+// lapsed lease is due again.
+class PgDeliveries final : public DeliveriesRepository {
+ public:
+  explicit PgDeliveries(Session& s) : s_(s) {}
+  Result<std::optional<Delivery>> Find(std::string_view delivery_id) override;
+  Result<std::optional<Delivery>> FindByEvent(std::string_view webhook_id,
+                                              std::string_view event_id) override;
+  Result<std::vector<Delivery>> List(std::string_view webhook_id,
+                                     const DeliveryFilter& f) override;
+  Result<std::optional<TimeMs>> NextDue() override;
+  Status Insert(const Delivery& delivery) override;
+  Status Update(const Delivery& delivery) override;
+  Result<std::vector<Delivery>> Claim(TimeMs now, TimeMs lease_until, std::string_view lease_token,
+                                      int max, int max_per_webhook) override;
+  Result<int> ReleaseLeases() override;
+  Result<int> Prune(TimeMs before) override;
 
  private:
   Session& s_;
@@ -172,7 +213,9 @@ class PgTx final : public WriteTx {
         documents_(s),
         events_(s),
         operators_(s),
-        audit_(s) {}
+        audit_(s),
+        webhooks_(s),
+        deliveries_(s) {}
   PgTx(const PgTx&) = delete;
   PgTx& operator=(const PgTx&) = delete;
 
@@ -184,6 +227,8 @@ class PgTx final : public WriteTx {
   EventsRepository& events() override { return events_; }
   OperatorsRepository& operators() override { return operators_; }
   AuditRepository& audit() override { return audit_; }
+  WebhooksRepository& webhooks() override { return webhooks_; }
+  DeliveriesRepository& deliveries() override { return deliveries_; }
 
  private:
   PgAccounts accounts_;
@@ -194,6 +239,8 @@ class PgTx final : public WriteTx {
   PgEvents events_;
   PgOperators operators_;
   PgAudit audit_;
+  PgWebhooks webhooks_;
+  PgDeliveries deliveries_;
 };
 
 // A text[] literal ({"a","b"}), each element quoted and escaped.
