@@ -21,46 +21,9 @@ ordered_json ScopesJson(unsigned scopes) {
 ordered_json ReviewJson(const ReviewDetail& detail) {
   const ReviewItem& item = detail.item;
   const ReviewRequest& r = item.request;
-  ordered_json j;
-  j["id"] = r.request_id;
-  j["kind"] = ToString(r.kind);
-  j["status"] = ToString(r.status);
-  j["accountId"] = r.account_id;
-  j["accountName"] = item.account.name;
-  if (r.kind != ReviewKind::kLimitation) {
-    j["phoneNumber"] = r.phone_number;
-    j["handleKey"] = r.handle_key;
-  } else {
-    j["limitRequested"] = r.limit_requested;
-    j["limitBeforeRequest"] = r.limit_before_request;
-  }
-  if (r.kind == ReviewKind::kDuplicate) {
-    j["name"] = r.contact_name;
-    j["reasonForRequested"] = r.reason_for_requested;
-  }
-  ordered_json docs = ordered_json::array();
-  for (const std::string& id : r.documents) {
-    ordered_json d;
-    d["documentId"] = id;
-    const Document* found = nullptr;
-    for (const Document& doc : item.documents)
-      if (doc.document_id == id) found = &doc;
-    if (found != nullptr) {
-      d["originalName"] = found->original_name;
-      d["category"] = found->category;
-      d["contentType"] = found->content_type;
-      d["size"] = found->size;
-      d["url"] = std::string(kDocumentsUrl) + id + "/file";
-    } else {
-      d["deleted"] = true;  // released and deleted by the customer after the decision
-    }
-    docs.push_back(std::move(d));
-  }
-  j["documents"] = std::move(docs);
-  j["reason"] = OptionalText(r.reason);
-  j["reasonCode"] = OptionalText(r.reason_code);
-  j["decidedBy"] = OptionalText(r.decided_by);
-  j["dateDecided"] = OptionalDate(r.date_decided);
+  ordered_json j = ReviewRequestFields(item, [](ordered_json& d, const Document& doc) {
+    d["url"] = std::string(kDocumentsUrl) + doc.document_id + "/file";
+  });
   j["claimedBy"] = OptionalText(r.claimed_by);
   j["claimedUntil"] = OptionalDate(r.claimed_until);
   j["entry"] = detail.entry ? SenderIdJson(*detail.entry) : ordered_json(nullptr);

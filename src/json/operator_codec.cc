@@ -6,50 +6,11 @@ namespace senderid::json {
 namespace {
 
 ordered_json ReviewItemJson(const ReviewItem& item, std::string_view documents_dir) {
-  const ReviewRequest& r = item.request;
-  ordered_json j;
-  j["id"] = r.request_id;
-  j["kind"] = ToString(r.kind);
-  j["status"] = ToString(r.status);
-  j["accountId"] = r.account_id;
-  j["accountName"] = item.account.name;
-  if (r.kind != ReviewKind::kLimitation) {
-    j["phoneNumber"] = r.phone_number;
-    j["handleKey"] = r.handle_key;
-  }
-  if (r.kind == ReviewKind::kLimitation) {
-    j["limitRequested"] = r.limit_requested;
-    j["limitBeforeRequest"] = r.limit_before_request;
-  }
-  if (r.kind == ReviewKind::kDuplicate) {
-    j["name"] = r.contact_name;
-    j["reasonForRequested"] = r.reason_for_requested;
-  }
-  ordered_json docs = ordered_json::array();
-  for (const std::string& id : r.documents) {
-    ordered_json d;
-    d["documentId"] = id;
-    const Document* found = nullptr;
-    for (const Document& doc : item.documents)
-      if (doc.document_id == id) found = &doc;
-    if (found != nullptr) {
-      d["originalName"] = found->original_name;
-      d["category"] = found->category;
-      d["contentType"] = found->content_type;
-      d["size"] = found->size;
-      if (!documents_dir.empty()) d["path"] = std::string(documents_dir) + "/" + found->name;
-    } else {
-      d["deleted"] = true;
-    }
-    docs.push_back(std::move(d));
-  }
-  j["documents"] = std::move(docs);
-  j["reason"] = OptionalText(r.reason);
-  j["reasonCode"] = OptionalText(r.reason_code);
-  j["decidedBy"] = OptionalText(r.decided_by);
-  j["dateDecided"] = OptionalDate(r.date_decided);
-  j["dateCreated"] = Date(r.date_created);
-  j["dateUpdated"] = Date(r.date_updated);
+  ordered_json j = ReviewRequestFields(item, [&](ordered_json& d, const Document& doc) {
+    if (!documents_dir.empty()) d["path"] = std::string(documents_dir) + "/" + doc.name;
+  });
+  j["dateCreated"] = Date(item.request.date_created);
+  j["dateUpdated"] = Date(item.request.date_updated);
   return j;
 }
 
