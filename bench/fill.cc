@@ -3,7 +3,7 @@
 //
 //   senderid-fill --data DIR --accounts N --numbers-per-account M [--limit L]
 //                 [--credentials-out FILE [--credentials-count K]] [--threads T] [--batch B]
-//                 [--db postgresql://…]
+//                 [--db postgresql://…] [--webhook-url URL]
 //
 // With --db the store is that PostgreSQL database (SPEC §11), migrated here; DIR then holds only
 // master.key (created if missing), which the server must be given (--master-key-file DIR/master.key).
@@ -35,6 +35,9 @@
 // of that size would. Printed on stdout: one JSON line with counts, timings and the database size.
 // --credentials-out writes a JSON array of {accountId, apiKey, apiSecret} for K accounts spread
 // evenly over the fill order (K = 0: all of them).
+// --webhook-url gives every account one ENABLED webhook for every event type (through
+// WebhooksService, so its sealed secret opens under the server's key), loopback targets allowed —
+// the server then needs --webhook-allow-private to deliver there.
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -58,6 +61,7 @@
 #include "core/lifecycle/lifecycle.h"
 #include "core/ports/event_encoder.h"
 #include "core/services/accounts_service.h"
+#include "core/services/webhooks_service.h"
 #include "crypto/default_crypto.h"
 #include "core/hex.h"
 #include "store/postgres/postgres_store.h"
@@ -79,6 +83,7 @@ struct Options {
   int64_t cache_mb = 1024;
   bool sync_full = false;
   std::string db;  // a PostgreSQL URL, or empty: DIR/senderid.db
+  std::string webhook_url;
 };
 
 [[noreturn]] void Usage(const std::string& why) {
@@ -87,7 +92,7 @@ struct Options {
                "usage: senderid-fill --data DIR --accounts N [--numbers-per-account 5] [--limit 50]\n"
                "                     [--credentials-out FILE [--credentials-count K]]\n"
                "                     [--threads 32] [--batch 50000] [--cache-mb 1024] [--sync-full]\n"
-               "                     [--db postgresql://…]\n",
+               "                     [--db postgresql://…] [--webhook-url URL]\n",
                why.c_str());
   std::exit(2);
 }
@@ -110,6 +115,7 @@ Options Parse(int argc, char** argv) {
     else if (arg == "--batch") o.batch = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--sync-full") o.sync_full = true;
     else if (arg == "--db") o.db = value();
+    else if (arg == "--webhook-url") o.webhook_url = value();
     else if (arg == "--cache-mb") o.cache_mb = std::atoll(value().c_str());
     else if (arg == "--help" || arg == "-h") Usage("help");
     else Usage("unknown option " + arg);
@@ -331,6 +337,13 @@ int main(int argc, char** argv) {
   const Lifecycle lifecycle(random, no_events, registry_options);
   const Actor actor{"senderid-fill", "cli"};
   AccountsService accounts_service(*store, crypto, clock, random, lifecycle);
+  // Webhook targets here are address literals, which are never looked up.
+  struct NoLookups final : HostResolver {
+    Resolution Resolve(std::string_view, TimeMs) override { return {}; }
+  } no_lookups;
+  WebhooksServiceOptions webhook_options;
+  webhook_options.allow_private = true;
+  WebhooksService webhooks_service(*store, crypto, clock, random, no_lookups, webhook_options);
 
   const auto start = std::chrono::steady_clock::now();
   const TimeMs now = clock.Now();
@@ -353,6 +366,16 @@ int main(int argc, char** argv) {
                          c.error().message.c_str());
             failed = true;
             return;
+          }
+          if (!o.webhook_url.empty()) {
+            WebhookInput hook;
+            hook.url = o.webhook_url;
+            if (Result<WebhookWithSecret> w = webhooks_service.Create(c->account_id, hook); !w.ok()) {
+              std::fprintf(stderr, "senderid-fill: webhook of account %" PRId64 ": %s\n", i,
+                           w.error().message.c_str());
+              failed = true;
+              return;
+            }
           }
           credentials[static_cast<size_t>(i)] = std::move(*c);
         }

@@ -16,6 +16,9 @@
 //                  step 2 (a complete ARS verification per cycle)
 //   upload         POST /senderid/v1/documents with a ~700 KB PDF as base64
 //   wait           poll GET /healthz until it answers 200 (server start time; see --since-ns)
+//   receive        the other way round: a webhook receiver on 127.0.0.1:--port that answers every
+//                  request 204 at once (keep-alive) until SIGTERM, then prints how many it got and
+//                  when the first and last arrived (the webhooks benchmark's fast receiver)
 //
 // Exit status: 0 when the run completed with successful cycles, 1 when nothing succeeded (server
 // down, every answer an error) or --max-error-ratio was exceeded, 2 on a usage error.
@@ -27,8 +30,10 @@
 #include <netinet/tcp.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -36,6 +41,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <csignal>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -92,7 +99,7 @@ struct Options {
 [[noreturn]] void Usage(const std::string& why) {
   std::fprintf(stderr,
                "senderid-loadgen: %s\n"
-               "usage: senderid-loadgen --mode healthz|active|get-numbers|create-delete|ars|upload|wait\n"
+               "usage: senderid-loadgen --mode healthz|active|get-numbers|create-delete|ars|upload|wait|receive\n"
                "         [--url http://127.0.0.1:8080 | --host H --port P]\n"
                "         [--key K --secret S | --accounts FILE.json]\n"
                "         [--concurrency 16] [--threads 1] [--duration 10] [--warmup 1]\n"
@@ -193,11 +200,11 @@ Options ParseOptions(int argc, char** argv) {
     o.accounts.push_back(Account{"", key, secret});
   }
   static const char* const kModes[] = {"healthz", "active", "get-numbers", "create-delete",
-                                       "ars",     "upload", "wait"};
+                                       "ars",     "upload", "wait",   "receive"};
   if (std::find_if(std::begin(kModes), std::end(kModes),
                    [&](const char* m) { return o.mode == m; }) == std::end(kModes))
-    Usage("--mode is required: healthz, active, get-numbers, create-delete, ars, upload or wait");
-  if (o.mode != "healthz" && o.mode != "wait" && o.accounts.empty())
+    Usage("--mode is required: healthz, active, get-numbers, create-delete, ars, upload, wait or receive");
+  if (o.mode != "healthz" && o.mode != "wait" && o.mode != "receive" && o.accounts.empty())
     Usage("--mode " + o.mode + " signs requests: give --key/--secret or --accounts");
   if (o.mode == "ars" && o.outbox.empty()) Usage("--mode ars needs --data DIR or --outbox FILE");
   if (o.port <= 0 || o.port > 65535) Usage("bad port");
@@ -935,6 +942,101 @@ int WaitReady(const Options& o, const sockaddr_in& address) {
   return 1;
 }
 
+// --mode receive: counts complete requests (headers + Content-Length body) on every connection and
+// answers each with an empty 204, never closing a connection first. Stops on SIGTERM or SIGINT.
+int Receive(const Options& o) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  const int listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(o.port));
+  if (signal_fd < 0 || listen_fd < 0 ||
+      ::bind(listen_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listen_fd, 512) != 0) {
+    std::fprintf(stderr, "senderid-loadgen: cannot listen on 127.0.0.1:%d: %s\n", o.port,
+                 std::strerror(errno));
+    return 1;
+  }
+  const int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  auto watch = [&](int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+  };
+  watch(signal_fd);
+  watch(listen_fd);
+  std::unordered_map<int, std::string> pending;  // per connection: bytes not yet a whole request
+  uint64_t received = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  static constexpr std::string_view kAnswer = "HTTP/1.1 204 No Content\r\n\r\n";
+  // Content-Length of a header block (case-insensitive name), 0 when absent.
+  auto content_length = [](std::string_view head) -> size_t {
+    for (size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+      constexpr std::string_view kName = "content-length:";
+      if (head.size() - at - 2 < kName.size()) break;
+      bool match = true;
+      for (size_t i = 0; i < kName.size() && match; ++i)
+        match = std::tolower(static_cast<unsigned char>(head[at + 2 + i])) == kName[i];
+      if (match) return std::strtoull(std::string(head.substr(at + 2 + kName.size(), 24)).c_str(), nullptr, 10);
+    }
+    return 0;
+  };
+  for (bool running = true; running;) {
+    epoll_event events[64];
+    const int n = epoll_wait(epoll_fd, events, 64, -1);
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == signal_fd) {
+        running = false;
+      } else if (fd == listen_fd) {
+        for (int c; (c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC)) >= 0;) {
+          setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          watch(c);
+          pending[c];
+        }
+      } else {
+        char buf[65536];
+        const ssize_t got = ::read(fd, buf, sizeof buf);
+        if (got <= 0) {
+          ::close(fd);
+          pending.erase(fd);
+          continue;
+        }
+        std::string& data = pending[fd];
+        data.append(buf, static_cast<size_t>(got));
+        std::string answers;
+        for (;;) {
+          const size_t head_end = data.find("\r\n\r\n");
+          if (head_end == std::string::npos) break;
+          const size_t total = head_end + 4 + content_length(std::string_view(data).substr(0, head_end + 2));
+          if (data.size() < total) break;
+          data.erase(0, total);
+          answers += kAnswer;
+          last_ns = RealtimeNs();
+          if (received++ == 0) first_ns = last_ns;
+        }
+        if (!answers.empty() && ::write(fd, answers.data(), answers.size()) < 0) {
+          ::close(fd);
+          pending.erase(fd);
+        }
+      }
+    }
+  }
+  std::printf("{\"mode\":\"receive\",\"received\":%" PRIu64 ",\"first_ns\":%" PRId64
+              ",\"last_ns\":%" PRId64 "}\n", received, first_ns, last_ns);
+  std::fflush(stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -943,6 +1045,7 @@ int main(int argc, char** argv) {
   shared.host_header = "Host: " + o.host + ":" + std::to_string(o.port) + "\r\n";
   if (!Resolve(o.host, o.port, shared.address)) Usage("cannot resolve " + o.host);
   if (o.mode == "wait") return WaitReady(o, shared.address);
+  if (o.mode == "receive") return Receive(o);
   if (o.mode == "upload") shared.upload_body = UploadBody(o.upload_size);
   if (o.mode == "ars") shared.outbox = std::make_unique<Outbox>(o.outbox);
 

@@ -14,7 +14,7 @@
 #                      the bench targets are new); --no-build uses it as it is
 #   --store-cache DIR  keep the filled 1,000,000-number store there and reuse it next time
 #   --scale-accounts N accounts of the large store (default 200000, × 5 numbers; quick: 400)
-#   --only LIST        comma-separated subset of: read,write,scale,upload,micro,pg
+#   --only LIST        comma-separated subset of: read,write,scale,upload,micro,pg,webhook
 #   --no-pg            leave out the PostgreSQL scenario (pg: a throwaway PostgreSQL 15 is started)
 #   --out FILE         also write the report there; --keep keeps the work directory
 #
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=0; RUNS=3; DURATION=10; WARMUP=1; BUILD_DIR=build; NO_BUILD=0; STORE_CACHE=""
-SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg"; OUT=""; KEEP=0
+SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg,webhook"; OUT=""; KEEP=0
 READ_CONC="16 128"; WRITE_CONC=64; UPLOAD_CONC=8; SCALE_CONC=16
 PG_READ_CONC=16; PG_WRITE_CONC=$WRITE_CONC   # the pg scenario (6.)
 # Write benchmarks spread over this many accounts: ARS leaves every number it verifies in its account,
@@ -84,10 +84,11 @@ done
 WORK=$(mktemp -d /tmp/senderid-bench.XXXXXX)
 RESULTS=$WORK/results.jsonl
 FAILED=0
-SERVER_PID=""; SERVER2_PID=""
+SERVER_PID=""; SERVER2_PID=""; RECEIVER_PID=""
 cleanup() {
   stop_server
   stop_server2
+  stop_receiver
   [ -n "${PG_DATA:-}" ] && pg_throwaway_stop
   if [ "$KEEP" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
@@ -129,6 +130,15 @@ stop_server2() {
     kill -TERM "$SERVER2_PID" 2>/dev/null
     wait "$SERVER2_PID" 2>/dev/null
     SERVER2_PID=""
+  fi
+}
+
+# The webhook receiver of scenario 7 (loadgen --mode receive) prints its counts when it stops.
+stop_receiver() {
+  if [ -n "$RECEIVER_PID" ]; then
+    kill -TERM "$RECEIVER_PID" 2>/dev/null
+    wait "$RECEIVER_PID" 2>/dev/null
+    RECEIVER_PID=""
   fi
 }
 
@@ -421,6 +431,63 @@ if want pg; then
   else
     fail "pg: could not start PostgreSQL"
   fi
+fi
+
+# ---- 7. webhooks (SPEC §12): what events cost the API, and how fast they are delivered ------------
+# Per run, alternating: the create-delete load of 2. on a store without webhooks and on one where every
+# account has one ENABLED webhook for every event type, pointed at a fast receiver on loopback
+# (loadgen --mode receive: 204 at once, keep-alive). Then, with no more load, the backlog the run
+# left is drained: deliveries per second is the SUCCEEDED count's growth over that drain, read from
+# the database (the server's own records), until nothing is PENDING (at most 120 s).
+if want webhook; then
+  log "7. webhooks: creates with a webhook on every account vs none; delivery throughput"
+  for run in $(seq "$RUNS"); do
+    for variant in none webhook; do
+      d=$WORK/webhook-$variant-$run
+      fill_args=(); serve_args=()
+      if [ "$variant" = webhook ]; then
+        rport=$(free_port)
+        "$LOADGEN" --mode receive --port "$rport" >"$d.receiver.json" 2>>"$WORK/loadgen.err" &
+        RECEIVER_PID=$!
+        fill_args=(--webhook-url "http://127.0.0.1:$rport/hook")
+        serve_args=(--webhook-allow-private)
+      fi
+      if "$FILL" --data "$d" --accounts "$WRITE_ACCOUNTS" --numbers-per-account 0 --limit 1000000 \
+           "${fill_args[@]}" --credentials-out "$d.accounts.json" >/dev/null &&
+         start_server "$d" "${serve_args[@]}"; then
+        load webhook "$variant create-delete c=$WRITE_CONC" "$run" --mode create-delete -c "$WRITE_CONC" \
+          --accounts "$d.accounts.json"
+        if [ "$variant" = webhook ]; then
+          count() { sqlite3 -readonly "$d/senderid.db" "SELECT count(*) FROM deliveries WHERE status = '$1'"; }
+          # Both counts from one snapshot: the worker goes on meanwhile.
+          read -r backlog delivered < <(sqlite3 -readonly -separator ' ' "$d/senderid.db" \
+            "SELECT count(*) FILTER (WHERE status = 'PENDING'), count(*) FILTER (WHERE status = 'SUCCEEDED') FROM deliveries")
+          t0=$(now_ns)
+          deadline=$((t0 + 120000000000)); pending=$backlog
+          while [ "${pending:-0}" -gt 0 ] && [ "$(now_ns)" -lt "$deadline" ]; do
+            sleep 0.1; pending=$(count PENDING)
+          done
+          t1=$(now_ns); drained=$(( $(count SUCCEEDED) - delivered ))
+          metric webhook webhook "$run" backlog "$backlog"
+          metric webhook webhook "$run" delivered_during_load "$delivered"
+          metric webhook webhook "$run" drain_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')"
+          metric webhook webhook "$run" drained "$drained"
+          metric webhook webhook "$run" failed "$(count FAILED)"
+          metric webhook webhook "$run" left_pending "${pending:-0}"
+          [ "${pending:-0}" -gt 0 ] && fail "webhook run $run: $pending deliveries still pending after 120 s"
+        fi
+        stop_server
+      else
+        fail "webhook: setup ($variant)"
+      fi
+      if [ "$variant" = webhook ]; then
+        stop_receiver
+        received=$(sed -n 's/.*"received":\([0-9]*\).*/\1/p' "$d.receiver.json")
+        metric webhook webhook "$run" received "${received:-0}"
+      fi
+      rm -rf "$d"
+    done
+  done
 fi
 
 # ---- 5. micro-benchmarks -------------------------------------------------------------------------

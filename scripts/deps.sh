@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist python3-jsonschema curl sqlite3 procps
   chromium chromium-driver python3-selenium fonts-noto-cjk
+  nodejs php-cli  # tests/api/test_readme_snippets.py runs the README's Node and PHP snippets
   "$@"
 )
 missing=()
