@@ -9,6 +9,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/backup.h"
 #include "app/config_file.h"
 #include "app/duration.h"
 #include "app/sign.h"
@@ -551,6 +552,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   }
 
   DefineOperatorCommands(app, cli);
+  DefineBackupCommands(app, cli);
   DefineSignCommand(app, cli.exit_code);
 }
 
