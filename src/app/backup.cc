@@ -18,6 +18,7 @@
 #include "app/system_clock.h"
 #include "blob/file_blob_store.h"
 #include "core/time.h"
+#include "crypto/default_crypto.h"
 #include "crypto/sha256.h"
 #include "json/backup_codec.h"
 #include "store/sqlite/sqlite_backup.h"
@@ -155,6 +156,16 @@ Status WriteFileDurably(const std::string& dir, const std::string& name, const s
   return SyncPath(dir);
 }
 
+// The fingerprint of the store's master key (never the key), so that restore can tell the right key
+// from another; "" when the key cannot be read (the backup goes on: the key is the operator's).
+std::string MasterKeyFingerprintOf(const StoreConfig& config) {
+  Result<std::pair<std::string, bool>> file = MasterKeyFile(config);
+  if (!file.ok()) return "";
+  Result<std::string> key = LoadMasterKey(file->first, /*create_if_missing=*/false);
+  if (!key.ok()) return "";
+  return MasterKeyFingerprint(DefaultCrypto(*key));
+}
+
 void RemoveEverythingIn(const std::string& dir) {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
@@ -230,6 +241,7 @@ int RunBackup(const CommandLine& cli, const std::string& to) {
   for (int attempt = 1;; ++attempt) {
     bool again = false;
     Result<json::BackupManifest> manifest = BackupOnce(*db_path, documents, to, &again);
+    if (manifest.ok()) manifest->master_key_fingerprint = MasterKeyFingerprintOf(cli.store);
     Status written = manifest.ok() ? WriteFileDurably(to, kManifestFile,
                                                       json::EncodeBackupManifest(*manifest))
                                    : Status(manifest.error());
@@ -323,6 +335,15 @@ Status Restore(const CommandLine& cli, const std::string& from, json::BackupMani
                        "), not to the --db file " + db_path + ": leave --db out");
   }
   SID_ASSIGN_OR_RETURN(json::BackupManifest manifest, ReadManifest(from));
+  // A key named for the restored store must be the one its secrets are sealed with.
+  if (!cli.store.master_key_file.empty() && !manifest.master_key_fingerprint.empty()) {
+    SID_ASSIGN_OR_RETURN(std::string key, LoadMasterKey(cli.store.master_key_file,
+                                                        /*create_if_missing=*/false));
+    if (MasterKeyFingerprint(DefaultCrypto(key)) != manifest.master_key_fingerprint)
+      return Error(ErrorCode::kValidationError,
+                   cli.store.master_key_file + " is not the master key of the backed-up store "
+                                               "(another fingerprint): its secrets would not open");
+  }
   SID_ASSIGN_OR_RETURN(DirState state, StateOf(target));
   if (state == DirState::kNotEmpty)
     return Error(ErrorCode::kValidationError,

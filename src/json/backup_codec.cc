@@ -31,6 +31,8 @@ std::string EncodeBackupManifest(const BackupManifest& manifest) {
   j["store"] = "sqlite";
   j["schemaVersion"] = manifest.schema_version;
   j["created"] = manifest.created;
+  if (!manifest.master_key_fingerprint.empty())
+    j["masterKeyFingerprint"] = manifest.master_key_fingerprint;
   ordered_json files = ordered_json::array();
   for (const BackupFile& f : manifest.files) {
     ordered_json file;
@@ -57,6 +59,12 @@ Result<BackupManifest> DecodeBackupManifest(std::string_view text) {
     return Invalid("schemaVersion is not an integer");
   m.schema_version = j["schemaVersion"].get<int>();
   if (j.contains("created") && j["created"].is_string()) m.created = j["created"];
+  if (j.contains("masterKeyFingerprint")) {
+    if (!j["masterKeyFingerprint"].is_string() ||
+        !IsHex64(j["masterKeyFingerprint"].get<std::string>()))
+      return Invalid("masterKeyFingerprint is not 64 hex digits");
+    m.master_key_fingerprint = j["masterKeyFingerprint"];
+  }
   if (!j.contains("files") || !j["files"].is_array()) return Invalid("files is not an array");
   for (const json& f : j["files"]) {
     if (!f.is_object() || !f.contains("path") || !f["path"].is_string() || !f.contains("size") ||

@@ -2,7 +2,7 @@
 // The manifest of a backup (`senderid backup`, SPEC §14): manifest.json at the top of the backup
 // directory, written last, so that a backup without it is an unfinished one.
 //   {"format": "senderid-backup", "version": 1, "store": "sqlite", "schemaVersion": 7,
-//    "created": "2026-12-02T07:30:00.000Z",
+//    "created": "2026-12-02T07:30:00.000Z", "masterKeyFingerprint": "…",
 //    "files": [{"path": "senderid.db", "size": 4096, "sha256": "…"}, …]}
 // Paths are relative to the backup directory, with "/" between parts.
 
@@ -24,6 +24,9 @@ struct BackupFile {
 struct BackupManifest {
   int schema_version = 0;
   std::string created;  // ISO-8601 UTC
+  // MasterKeyFingerprint of the key the store's secrets are sealed with (hex; never the key), or
+  // "" when the backup could not read the key.
+  std::string master_key_fingerprint;
   std::vector<BackupFile> files;
 };
 

@@ -6,14 +6,15 @@ damaged backup before writing anything."""
 import hashlib
 import http.client
 import json
+import re
 import shutil
 import subprocess
 import threading
 
 import pytest
 
-from conftest import (BINARY, NUMBERS, Account, assert_ok, find_sender, free_port, run_cli,
-                      wait_until)
+from conftest import (BINARY, NUMBERS, Account, assert_ok, find_sender, free_port,
+                      new_master_key_file, run_cli, wait_until)
 from documents_support import DOCS, b64, download, sample
 
 pytestmark = pytest.mark.sqlite_only("backup and restore copy the SQLite store's files")
@@ -161,6 +162,7 @@ def small_backup(server_factory, scratch):
     srv.stop()
     p = backup(srv.data_dir, scratch / "backup")
     assert p.returncode == 0, p.stderr
+    shutil.copy(srv.data_dir + "/master.key", scratch / "srv-data-key")
     return scratch / "backup"
 
 
@@ -168,6 +170,22 @@ def assert_nothing_written(parent, target):
     assert not target.exists(), f"{target} was created"
     leftovers = [p.name for p in parent.iterdir() if ".restore-" in p.name]
     assert not leftovers, f"staging left behind: {leftovers}"
+
+
+def test_restore_checks_a_named_master_key_against_the_backup(small_backup, scratch):
+    # The manifest carries the key's fingerprint (never the key): a wrong key is refused before
+    # anything is written, the store's own key is accepted.
+    manifest = manifest_of(small_backup)
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["masterKeyFingerprint"]), manifest
+    source_key = small_backup.parent / "srv-data-key"
+    wrong = new_master_key_file(scratch / "wrong.key")
+    target = scratch / "restored"
+    p = run_cli("restore", "--from", small_backup, "--data", target, "--master-key-file", wrong)
+    assert p.returncode != 0 and "not the master key" in p.stderr, p.stderr
+    assert_nothing_written(scratch, target)
+    p = run_cli("restore", "--from", small_backup, "--data", target, "--master-key-file",
+                source_key)
+    assert p.returncode == 0, p.stderr
 
 
 def test_restore_refuses_a_non_empty_target(small_backup, scratch):
