@@ -135,7 +135,8 @@ class TomlConfig final : public CLI::Config {
       inputs.push_back(TextOf(value, kind, &wrong));
       if (!wrong.empty()) throw CLI::ConfigError(where + wrong);
     }
-    if (!option.empty() || SetInEnvironment(option)) return;
+    // An empty array asks for no values: what a repeatable option has when it is not given.
+    if (inputs.empty() || !option.empty() || SetInEnvironment(option)) return;
     try {
       if (kind == Kind::kFlag) option.add_result(option.get_flag_value(name, inputs.front()));
       else option.add_result(inputs);

@@ -60,6 +60,8 @@ def test_file_sets_a_flag_and_a_list(scratch):
     config = write_config(scratch, 'sync-full = false\nadmin-host = ["a.example", "b.example"]\n'
                                    'default-limit = 2\n')
     assert new_limit(scratch / "d", "--config", config) == 2
+    empty = write_config(scratch, "admin-host = []\ndefault-limit = 1\n", name="empty.toml")
+    assert new_limit(scratch / "d", "--config", empty) == 1
 
 
 def test_serve_option_from_the_file_and_the_environment_over_it(server_factory, scratch):
