@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -245,6 +246,21 @@ def test_backup_refuses_a_non_empty_directory(small_backup, scratch):
     p = backup(scratch / "nowhere", small_backup)
     assert p.returncode != 0 and "not empty" in p.stderr, p.stderr
     assert manifest_of(small_backup) == before
+
+
+def test_backup_refuses_a_store_whose_document_file_is_gone(server_factory, scratch):
+    # A row without its file: the backup tries again (a delete may have raced it), then gives up
+    # with the file named and leaves nothing that looks like a backup.
+    srv = server_factory()
+    acct = srv.new_account()
+    data, _, _ = sample("png", seed="gone")
+    assert_ok(acct.post(DOCS, {"file": b64(data), "category": "SENDERID_APPROVAL"}))
+    srv.stop()
+    (doc_file,) = list((Path(srv.data_dir) / "documents").iterdir())
+    doc_file.unlink()
+    p = backup(srv.data_dir, scratch / "backup")
+    assert p.returncode != 0 and doc_file.name in p.stderr and "missing" in p.stderr, p.stderr
+    assert not (scratch / "backup").exists()
 
 
 def test_backup_of_a_missing_store_is_refused(scratch):
