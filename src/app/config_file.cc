@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <map>
@@ -85,7 +86,15 @@ class TomlConfig final : public CLI::Config {
                              std::string(e.description()));
     }
     const std::map<std::string, CLI::Option*> options = Keys();
-    for (const auto& [key, value] : table) {
+    // A table iterates by key; in the file's order, the first bad line is the one reported.
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, value] : table) entries.emplace_back(&key, &value);
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return a.first->source().begin.line < b.first->source().begin.line;
+    });
+    for (const auto& [key_ptr, value_ptr] : entries) {
+      const toml::key& key = *key_ptr;
+      const toml::node& value = *value_ptr;
       const std::string name(key.str());
       const std::string where = Where(path, key.source().begin, name);
       if (value.is_table())

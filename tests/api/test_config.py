@@ -98,6 +98,12 @@ def test_unknown_key_is_refused(scratch):
     assert_refused(scratch, config, 3, "listn", "unknown key")
 
 
+def test_the_first_bad_line_is_reported(scratch):
+    # Keys in reverse alphabetical order: the report follows the file, not the key order.
+    config = write_config(scratch, "zzz = 1\naaa = 2\n")
+    assert_refused(scratch, config, 1, "zzz", "unknown key")
+
+
 @pytest.mark.parametrize("text,line,key,words", [
     ('db-pool = "eight"', 2, "db-pool", ["integer expected"]),
     ("db-pool = 0", 2, "db-pool", ["not in range"]),
