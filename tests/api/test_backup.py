@@ -153,14 +153,20 @@ def test_backup_under_write_load_restores_every_acknowledged_write(server_factor
         assert download(again, d["documentId"]).body == load.documents[d["documentId"]]
 
 
+def stopped_store_with_a_document(server_factory, seed):
+    """A stopped server whose store holds one account and one uploaded document."""
+    srv = server_factory()
+    acct = srv.new_account()
+    data, _, _ = sample("png", seed=seed)
+    assert_ok(acct.post(DOCS, {"file": b64(data), "category": "SENDERID_APPROVAL"}))
+    srv.stop()
+    return srv
+
+
 @pytest.fixture
 def small_backup(server_factory, scratch):
     """A backup of a stopped server's store with one account and one document."""
-    srv = server_factory()
-    acct = srv.new_account()
-    data, _, _ = sample("png", seed="small")
-    assert_ok(acct.post(DOCS, {"file": b64(data), "category": "SENDERID_APPROVAL"}))
-    srv.stop()
+    srv = stopped_store_with_a_document(server_factory, "small")
     p = backup(srv.data_dir, scratch / "backup")
     assert p.returncode == 0, p.stderr
     shutil.copy(srv.data_dir + "/master.key", scratch / "srv-data-key")
@@ -251,11 +257,7 @@ def test_backup_refuses_a_non_empty_directory(small_backup, scratch):
 def test_backup_refuses_a_store_whose_document_file_is_gone(server_factory, scratch):
     # A row without its file: the backup tries again (a delete may have raced it), then gives up
     # with the file named and leaves nothing that looks like a backup.
-    srv = server_factory()
-    acct = srv.new_account()
-    data, _, _ = sample("png", seed="gone")
-    assert_ok(acct.post(DOCS, {"file": b64(data), "category": "SENDERID_APPROVAL"}))
-    srv.stop()
+    srv = stopped_store_with_a_document(server_factory, "gone")
     (doc_file,) = list((Path(srv.data_dir) / "documents").iterdir())
     doc_file.unlink()
     p = backup(srv.data_dir, scratch / "backup")
