@@ -9,6 +9,8 @@
 #include <iostream>
 #include <optional>
 
+#include "app/backup.h"
+#include "app/config_file.h"
 #include "app/duration.h"
 #include "app/sign.h"
 #include "core/retry_schedule.h"
@@ -23,6 +25,34 @@ template <typename T>
 CLI::Option* AddOption(CLI::App& app, const std::string& flag, T& value, const std::string& env,
                        const std::string& help) {
   return app.add_option(flag, value, help)->envname("SENDERID_" + env)->capture_default_str();
+}
+
+// Duration and schedule texts are checked as the options are read — from the command line, the
+// environment or the config file, which then names the line — and converted by Finish.
+constexpr const char* kDurationExpected = "a duration like 12d, 24h, 5m, 2s or 500ms expected";
+constexpr const char* kScheduleExpected =
+    "a comma list of durations without spaces expected, e.g. 5s,5m,30m,2h,5h,10h,10h";
+
+CLI::Validator DurationCheck() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::optional<TimeMs> value = ParseDuration(text);
+        return value && *value > 0 ? std::string() : kDurationExpected;
+      },
+      "DURATION");
+}
+
+CLI::Validator ScheduleCheck() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return ParseRetrySchedule(text) ? std::string() : kScheduleExpected;
+      },
+      "DURATION,…");
+}
+
+CLI::Option* AddDuration(CLI::App& app, const std::string& flag, std::string& value,
+                         const std::string& env, const std::string& help) {
+  return AddOption(app, flag, value, env, help)->check(DurationCheck());
 }
 
 int Fail(const Error& e) {
@@ -67,7 +97,7 @@ bool Finish(CommandLine& cli) {
   for (const auto& d : durations) {
     const std::optional<TimeMs> value = ParseDuration(d.text);
     if (!value || *value <= 0) {
-      PrintError(std::string(d.flag) + ": a duration like 12d, 24h, 5m, 2s or 500ms expected");
+      PrintError(std::string(d.flag) + ": " + kDurationExpected);
       return false;
     }
     d.into = *value;
@@ -75,8 +105,7 @@ bool Finish(CommandLine& cli) {
   const std::optional<std::vector<TimeMs>> schedule =
       ParseRetrySchedule(cli.webhook_retry_schedule);
   if (!schedule) {
-    PrintError("--webhook-retry-schedule: a comma list of durations without spaces expected, "
-               "e.g. 5s,5m,30m,2h,5h,10h,10h");
+    PrintError(std::string("--webhook-retry-schedule: ") + kScheduleExpected);
     return false;
   }
   cli.registry.delivery.retry.schedule = *schedule;
@@ -260,8 +289,8 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   AddOption(app, "--default-limit", cli.registry.registry.default_limit, "DEFAULT_LIMIT",
             "Numbers a new account may register")
       ->check(CLI::NonNegativeNumber);
-  AddOption(app, "--pending-lifetime", cli.pending_lifetime, "PENDING_LIFETIME",
-            "How long a number may stay PENDING before it expires");
+  AddDuration(app, "--pending-lifetime", cli.pending_lifetime, "PENDING_LIFETIME",
+              "How long a number may stay PENDING before it expires");
   AddOption(app, "--verified-lifetime-months", cli.registry.registry.verified_lifetime_months,
             "VERIFIED_LIFETIME_MONTHS", "How many calendar months a verification lasts")
       ->check(CLI::Range(1, 120));
@@ -280,8 +309,8 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
       ->check(CLI::Range(1, 64));
   AddOption(*serve, "--workers", cli.registry.workers, "WORKERS", "Request worker threads")
       ->check(CLI::Range(1, 512));
-  AddOption(*serve, "--sweep-interval", cli.serve.sweep_interval, "SWEEP_INTERVAL",
-            "How often lapsed numbers are expired and spent signatures pruned");
+  AddDuration(*serve, "--sweep-interval", cli.serve.sweep_interval, "SWEEP_INTERVAL",
+              "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
   AddOption(*serve, "--admin-listen", cli.serve.admin_listen, "ADMIN_LISTEN",
@@ -309,20 +338,20 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "Telephony gateway URL the webhook provider POSTs to");
   AddOption(*serve, "--voice-secret-file", cli.registry.voice.secret_file, "VOICE_SECRET_FILE",
             "File with the secret that signs webhook calls");
-  AddOption(*serve, "--voice-timeout", cli.voice_timeout, "VOICE_TIMEOUT",
-            "Connect + answer timeout of the webhook");
+  AddDuration(*serve, "--voice-timeout", cli.voice_timeout, "VOICE_TIMEOUT",
+              "Connect + answer timeout of the webhook");
   VerificationOptions& v = cli.registry.verification;
   AddOption(*serve, "--code-length", v.code_length, "CODE_LENGTH", "Digits of an ARS code")
       ->check(CLI::Range(4, 8));
-  AddOption(*serve, "--mfa-lifetime", cli.mfa_lifetime, "MFA_LIFETIME",
-            "How long an ARS code can be used");
+  AddDuration(*serve, "--mfa-lifetime", cli.mfa_lifetime, "MFA_LIFETIME",
+              "How long an ARS code can be used");
   AddOption(*serve, "--mfa-attempts", v.max_attempts, "MFA_ATTEMPTS",
             "Wrong codes allowed per verification")
       ->check(CLI::Range(1, 20));
-  AddOption(*serve, "--call-spacing", cli.call_spacing, "CALL_SPACING",
-            "Least time between two calls of one account to one number");
-  AddOption(*serve, "--call-window", cli.call_window, "CALL_WINDOW",
-            "The rolling window of the call caps (a day)");
+  AddDuration(*serve, "--call-spacing", cli.call_spacing, "CALL_SPACING",
+              "Least time between two calls of one account to one number");
+  AddDuration(*serve, "--call-window", cli.call_window, "CALL_WINDOW",
+              "The rolling window of the call caps (a day)");
   AddOption(*serve, "--calls-per-account-number", v.calls_per_account_number,
             "CALLS_PER_ACCOUNT_NUMBER", "Calls of one account to one number per window")
       ->check(CLI::PositiveNumber);
@@ -333,17 +362,19 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "Calls to one number by all accounts per window")
       ->check(CLI::PositiveNumber);
   // Events and webhooks (SPEC §12).
-  AddOption(*serve, "--expiry-notice", cli.expiry_notice, "EXPIRY_NOTICE",
-            "senderid.expiring is sent when a verification ends sooner than this");
-  AddOption(*serve, "--event-retention", cli.event_retention, "EVENT_RETENTION",
-            "How long events and webhook delivery records are kept");
-  AddOption(*serve, "--webhook-timeout", cli.webhook_timeout, "WEBHOOK_TIMEOUT",
-            "Connect + answer timeout of one webhook attempt (a 2xx within it succeeds)");
+  AddDuration(*serve, "--expiry-notice", cli.expiry_notice, "EXPIRY_NOTICE",
+              "senderid.expiring is sent when a verification ends sooner than this");
+  AddDuration(*serve, "--event-retention", cli.event_retention, "EVENT_RETENTION",
+              "How long events and webhook delivery records are kept");
+  AddDuration(*serve, "--webhook-timeout", cli.webhook_timeout, "WEBHOOK_TIMEOUT",
+              "Connect + answer timeout of one webhook attempt (a 2xx within it succeeds)");
   AddOption(*serve, "--webhook-retry-schedule", cli.webhook_retry_schedule,
             "WEBHOOK_RETRY_SCHEDULE",
-            "Delays of the retries after a failed attempt (comma list; each ±10 %)");
-  AddOption(*serve, "--webhook-disable-after", cli.webhook_disable_after, "WEBHOOK_DISABLE_AFTER",
-            "A webhook whose every attempt failed this long is disabled (FAILING)");
+            "Delays of the retries after a failed attempt (comma list; each ±10 %)")
+      ->check(ScheduleCheck());
+  AddDuration(*serve, "--webhook-disable-after", cli.webhook_disable_after,
+              "WEBHOOK_DISABLE_AFTER",
+              "A webhook whose every attempt failed this long is disabled (FAILING)");
   AddOption(*serve, "--webhook-concurrency", cli.registry.webhook_concurrency,
             "WEBHOOK_CONCURRENCY", "Webhook attempts at once in this process (4 per webhook)")
       ->check(CLI::Range(1, 1024));
@@ -351,6 +382,11 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
                   "Allow webhook targets on loopback, private and other non-public addresses "
                   "(local development and tests only)")
       ->envname("SENDERID_WEBHOOK_ALLOW_PRIVATE");
+  serve->add_flag("--accept-kst-z,!--no-accept-kst-z", cli.registry.auth.accept_kst_z,
+                  "Accept a Z date that is within the window when read as Korea time (what the PHP "
+                  "SDK sends; SPEC §2)")
+      ->envname("SENDERID_ACCEPT_KST_Z");
+  AddConfigFile(app, {serve});
   serve->callback([&cli] {
     if (Finish(cli)) cli.exit_code = RunServe(cli);
     else cli.exit_code = 2;
@@ -516,6 +552,7 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
   }
 
   DefineOperatorCommands(app, cli);
+  DefineBackupCommands(app, cli);
   DefineSignCommand(app, cli.exit_code);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// The subcommands of the senderid binary and the options they share (SPEC §10). Every option also
-// reads SENDERID_<OPTION> from the environment; a flag wins over the environment.
+// The subcommands of the senderid binary and the options they share (SPEC §10, §14). Every option
+// also reads SENDERID_<OPTION> from the environment and, for the options of the registry and of
+// serve, a key of the --config file (app/config_file.h): a flag beats the environment, which beats
+// the file.
 
 #include <CLI/CLI.hpp>
 
@@ -15,7 +17,7 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   size_t max_body_memory = 64 * 1024 * 1024;
   int io_threads = 2;
-  std::string sweep_interval = "60s";
+  std::string sweep_interval = "1m";
   bool access_log = true;
   // The operators' listener (SPEC §13): off unless an address is given.
   std::string admin_listen;

@@ -61,6 +61,8 @@ bool WriteAll(int fd, std::string_view bytes) {
 
 }  // namespace
 
+bool FileBlobStore::IsBlobName(std::string_view name) { return SafeName(name); }
+
 Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(std::string dir) {
   // An existing directory keeps its mode: it may be shared with others (issue 11 item 6), and
   // each blob file is 0600 anyway.

@@ -27,6 +27,9 @@ class FileBlobStore final : public BlobStore {
   Result<int> RemoveTemporaries(TimeMs before) override;
 
   const std::string& dir() const { return dir_; }
+  // Whether `name` can be a blob's file name here: a plain name (letters, digits, dots; no leading
+  // dot), never a path.
+  static bool IsBlobName(std::string_view name);
 
  private:
   explicit FileBlobStore(std::string dir) : dir_(std::move(dir)) {}

@@ -14,15 +14,6 @@
 namespace senderid::sqlite {
 namespace {
 
-// "x/senderid.db" → "x/senderid-signatures.db".
-std::string ReplayPath(const std::string& path) {
-  constexpr std::string_view kSuffix = ".db";
-  if (path.size() > kSuffix.size() &&
-      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
-    return path.substr(0, path.size() - kSuffix.size()) + "-signatures.db";
-  return path + "-signatures";
-}
-
 // Store::Write: fn on the whole store; the caller waits for the answer.
 class TxJob final : public WriteJob {
  public:
@@ -87,6 +78,14 @@ class PruneJob final : public WriteJob {
 };
 
 }  // namespace
+
+std::string SignaturesPathOf(const std::string& path) {
+  constexpr std::string_view kSuffix = ".db";
+  if (path.size() > kSuffix.size() &&
+      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+    return path.substr(0, path.size() - kSuffix.size()) + "-signatures.db";
+  return path + "-signatures";
+}
 
 class SqliteStore::Impl {
  public:
@@ -180,7 +179,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   // survives its own commits, unlike the readers' caches, which every commit to the file empties.
   SID_TRY(writer->Exec("PRAGMA main.cache_size=-32768"));
   SID_TRY(Migrate(*writer));
-  SID_TRY(PrepareReplayDatabase(*writer, ReplayPath(options.path), options.synchronous_full));
+  SID_TRY(PrepareReplayDatabase(*writer, SignaturesPathOf(options.path), options.synchronous_full));
   SID_TRY(UpgradeLegacySignatures(*writer, options.legacy_signature_digest));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::make_unique<Impl>(options, std::move(writer))));

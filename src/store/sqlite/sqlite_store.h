@@ -37,6 +37,9 @@ struct SqliteOptions {
   bool force_retry = false;
 };
 
+// The spent-signatures file beside the store `path`: "x/senderid.db" → "x/senderid-signatures.db".
+std::string SignaturesPathOf(const std::string& path);
+
 class SqliteStore final : public Store, public SignatureLedger {
  public:
   // Opens (creating) the files, applies migrations, upgrades a legacy signature table and starts
