@@ -1,5 +1,7 @@
 #include "app/store_wiring.h"
 
+#include <unistd.h>
+
 #include "app/wiring.h"
 #include "core/hex.h"
 #include "core/services/authenticator.h"
@@ -64,7 +66,16 @@ Result<std::pair<std::string, bool>> MasterKeyFile(const StoreConfig& config) {
     return Error(ErrorCode::kValidationError,
                  "with a PostgreSQL store the master key is never generated: give "
                  "--master-key-file (the same key on every instance)");
-  return std::make_pair(config.data_dir + "/master.key", true);
+  // Generated with a new store only: beside an existing database a fresh key would open none of
+  // its sealed secrets (a restore without its key, a key file deleted by mistake).
+  std::string key_path = config.data_dir + "/master.key";
+  SID_ASSIGN_OR_RETURN(const std::string db_path, SqlitePath(config));
+  if (::access(key_path.c_str(), F_OK) != 0 && ::access(db_path.c_str(), F_OK) == 0)
+    return Error(ErrorCode::kValidationError,
+                 "master key file " + key_path + " is missing, but the store " + db_path +
+                     " exists: a new key would open none of its secrets; put its master key back "
+                     "(or name it with --master-key-file)");
+  return std::make_pair(std::move(key_path), true);
 }
 
 std::string MasterKeyFingerprint(const Crypto& crypto) {

@@ -206,6 +206,27 @@ def test_data_dir_layout(server):
     assert mode == 0o600, f"master.key mode {oct(mode)}"
 
 
+@pytest.mark.sqlite_only("DATA/master.key is the SQLite store's default key")
+def test_missing_master_key_beside_a_store_is_refused(scratch):
+    """A new store gets a new key; an existing store whose key file is gone gets no new one (it
+    would open none of the sealed secrets) — neither from the CLI nor from serve."""
+    d = scratch / "data"
+    d.mkdir(mode=0o700)
+    cli("accounts", "create", "--name", "first", "--data", d)
+    key = d / "master.key"
+    original = key.read_bytes()
+    key.unlink()
+    for args in (("accounts", "create", "--name", "second", "--data", d),
+                 ("serve", "--data", d, "--listen", "127.0.0.1:0")):
+        p = run_cli(*args)
+        _assert_cli_error(p)
+        assert "master key file" in p.stderr and "missing" in p.stderr, p.stderr
+        assert not key.exists(), f"{args[0]} generated a new master key"
+    key.write_bytes(original)
+    key.chmod(0o600)
+    assert cli("accounts", "create", "--name", "second", "--data", d)["accountId"]
+
+
 def test_api_secret_not_stored_in_clear(server):
     """DESIGN §2/§4: secrets are sealed with the master key, never stored as plain text."""
     out = server.cli("accounts", "create", "--name", "Sealed")
