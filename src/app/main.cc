@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/version.h"
 
 int main(int argc, char** argv) {
   // Everything senderid creates — databases, documents, keys, the outbox — is for its own user only.
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("senderid"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   CLI::App app{"senderid — sender-number (발신번호) registry, SOLAPI senderid/v1 compatible"};
+  app.set_version_flag("--version", senderid::VersionLine(), "Print the version and exit");
   app.require_subcommand(1);
   // One line on stderr for a usage error, like every other failure of the CLI (SPEC §10).
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
