@@ -284,6 +284,10 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
             "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
+  AddOption(*serve, "--log-format", cli.serve.log_format, "LOG_FORMAT",
+            "text, or json: one JSON object per line (time, level, msg; access lines: requestId, "
+            "method, route, status, ms, accountId)")
+      ->check(CLI::IsMember({"text", "json"}));
   AddOption(*serve, "--admin-listen", cli.serve.admin_listen, "ADMIN_LISTEN",
             "Address and port of the operators' API and console (default: off), e.g. "
             "127.0.0.1:8081; keep it on a private network or behind TLS");

@@ -16,6 +16,7 @@
 #include "http/admin/admin_pipeline.h"
 #include "http/pipeline.h"
 #include "http/server/server.h"
+#include "log/log_format.h"
 
 namespace senderid {
 namespace {
@@ -87,6 +88,8 @@ class Sweeper {
 }  // namespace
 
 int RunServe(const CommandLine& cli) {
+  // First: every line serve writes is in the chosen format (CLI11 checked the value).
+  log::UseLogFormat(log::ParseLogFormat(cli.serve.log_format).value_or(log::LogFormat::kText));
   http::ServerOptions options;
   if (!ParseListen(cli.serve.listen, options.address, options.port)) {
     PrintError("--listen: HOST:PORT expected, e.g. 127.0.0.1:8080");

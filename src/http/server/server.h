@@ -15,9 +15,9 @@
 //  - connections: at most `max_connections`, and never more than the descriptor limit allows
 //    (RLIMIT_NOFILE is raised to its hard limit at Start, and the cap keeps headroom for files and
 //    the store); at the cap, the connection idle the longest is closed to admit a new one;
-//  - every response carries X-Request-Id; one access-log line per request (spdlog, logger "access"):
-//    id, method, path without query, status, milliseconds, account, error code — never headers or
-//    bodies;
+//  - every response carries X-Request-Id; one access-log line per request (spdlog, logger "access",
+//    in the format of log/log_format.h): id, method, route template, path without query, status,
+//    milliseconds, account, error code — never headers or bodies;
 //  - Stop() (or SIGTERM/SIGINT when handle_signals) stops accepting, lets every request whose headers
 //    were received finish and be answered (with Connection: close), closes idle connections, and
 //    returns from Run() when all are done or drain_timeout passed.

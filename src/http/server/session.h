@@ -37,6 +37,7 @@
 #include "http/server/body_budget.h"
 #include "http/server/server.h"
 #include "http/server/wire.h"
+#include "log/log_format.h"
 
 namespace senderid::http {
 
@@ -303,13 +304,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void LogAccess() {
-    spdlog::logger* log = host_.access_log();
-    if (log == nullptr) return;
+    spdlog::logger* logger = host_.access_log();
+    if (logger == nullptr) return;
     const double ms =
         std::chrono::duration<double, std::milli>(SteadyClock::now() - started_at_).count();
-    log->info("id={} method={} path={} status={} ms={:.2f} account={} error={}", request_id_,
-              method_, path_, res_.result_int(), ms, log_account_.empty() ? "-" : log_account_,
-              log_error_.empty() ? "-" : log_error_);
+    log::LogAccess(*logger, log::AccessRecord{request_id_, method_, admission_.route.pattern,
+                                              path_, static_cast<int>(res_.result_int()), ms,
+                                              log_account_, log_error_});
   }
 
   void ReleaseBody() {
