@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "core/retry_schedule.h"
 #include "json/admin_codec.h"
 #include "json/operator_codec.h"
+#include "log/log_format.h"
 
 namespace senderid {
 namespace {
@@ -121,7 +124,13 @@ std::optional<std::string> ReadSecretLine() {
 
 }  // namespace
 
-void PrintError(const std::string& message) { std::cerr << "senderid: " << message << std::endl; }
+void PrintError(const std::string& message) {
+  // Under serve --log-format json every line on stderr is a JSON object, its failures included.
+  if (log::CurrentLogFormat() == log::LogFormat::kJson)
+    spdlog::error("{}", message);
+  else
+    std::cerr << "senderid: " << message << std::endl;
+}
 
 std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli) {
   if (Status dir = PrepareDataDirectory(cli.store.data_dir); !dir.ok()) {

@@ -75,6 +75,8 @@ void UseLogFormat(LogFormat format) {
     spdlog::set_pattern(kTextPattern, spdlog::pattern_time_type::utc);
 }
 
+LogFormat CurrentLogFormat() { return g_format; }
+
 void LogAccess(spdlog::logger& logger, const AccessRecord& r) {
   if (g_format == LogFormat::kJson) {
     // Absent values are null-free: "" for no account or error, so every line has every field.

@@ -21,6 +21,8 @@ std::optional<LogFormat> ParseLogFormat(std::string_view text);
 
 // Every spdlog logger, now and later, writes in `format`.
 void UseLogFormat(LogFormat format);
+// The format in use (kText until UseLogFormat says otherwise).
+LogFormat CurrentLogFormat();
 
 // What the access line of one answered request says. Values must be log-safe already (no
 // spaces or control characters in the text form: see http/server/wire.h LogSafe).

@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import secrets
+import socket
 import tempfile
 from pathlib import Path
 
@@ -350,3 +351,21 @@ def test_json_log_holds_no_secrets(json_run):
     srv, sess = json_run
     _check_log(sess, srv.log_path.read_bytes(),
                allowed_code_file=Path(srv.data_dir) / "voice-outbox.jsonl")
+
+
+def test_json_log_holds_a_refusal_to_start_too(binary, scratch):
+    """A serve that cannot run says why in the log format it was given (the admin port is taken)."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        srv = Server(scratch / "data", args=["--log-format", "json", "--admin-listen",
+                                             f"127.0.0.1:{taken.getsockname()[1]}"])
+        srv.start(wait=False)
+        assert srv.proc.wait(timeout=30) == 1
+        srv.stop()
+    finally:
+        taken.close()
+    errors = [o for o in _json_lines(srv) if o["level"] == "error"]
+    assert len(errors) == 1 and set(errors[0]) == OTHER_FIELDS, errors
+    assert "--admin-listen" in errors[0]["msg"] and "in use" in errors[0]["msg"], errors
