@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -16,6 +18,7 @@
 #include "core/retry_schedule.h"
 #include "json/admin_codec.h"
 #include "json/operator_codec.h"
+#include "log/log_format.h"
 
 namespace senderid {
 namespace {
@@ -150,7 +153,13 @@ std::optional<std::string> ReadSecretLine() {
 
 }  // namespace
 
-void PrintError(const std::string& message) { std::cerr << "senderid: " << message << std::endl; }
+void PrintError(const std::string& message) {
+  // Under serve --log-format json every line on stderr is a JSON object, its failures included.
+  if (log::CurrentLogFormat() == log::LogFormat::kJson)
+    spdlog::error("{}", message);
+  else
+    std::cerr << "senderid: " << message << std::endl;
+}
 
 std::unique_ptr<Registry> OpenForCommand(const CommandLine& cli) {
   if (Status dir = PrepareDataDirectory(cli.store.data_dir); !dir.ok()) {
@@ -313,6 +322,10 @@ void DefineCommands(CLI::App& app, CommandLine& cli) {
               "How often lapsed numbers are expired and spent signatures pruned");
   serve->add_flag("--access-log,!--no-access-log", cli.serve.access_log, "One log line per request")
       ->envname("SENDERID_ACCESS_LOG");
+  AddOption(*serve, "--log-format", cli.serve.log_format, "LOG_FORMAT",
+            "text, or json: one JSON object per line (time, level, msg; access lines: requestId, "
+            "method, route, status, ms, accountId)")
+      ->check(CLI::IsMember({"text", "json"}));
   AddOption(*serve, "--admin-listen", cli.serve.admin_listen, "ADMIN_LISTEN",
             "Address and port of the operators' API and console (default: off), e.g. "
             "127.0.0.1:8081; keep it on a private network or behind TLS");

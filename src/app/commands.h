@@ -19,6 +19,7 @@ struct ServeConfig {
   int io_threads = 2;
   std::string sweep_interval = "1m";
   bool access_log = true;
+  std::string log_format = "text";  // text | json (SPEC §14)
   // The operators' listener (SPEC §13): off unless an address is given.
   std::string admin_listen;
   std::vector<std::string> admin_hosts;  // more Host values it answers (behind a proxy)

@@ -12,10 +12,13 @@
 #include "app/database_waiter.h"
 #include "app/duration.h"
 #include "app/instance_lock.h"
+#include "app/version.h"
 #include "delivery/delivery_worker.h"
 #include "http/admin/admin_pipeline.h"
 #include "http/pipeline.h"
 #include "http/server/server.h"
+#include "log/log_format.h"
+#include "metrics/prometheus_metrics.h"
 
 namespace senderid {
 namespace {
@@ -87,6 +90,8 @@ class Sweeper {
 }  // namespace
 
 int RunServe(const CommandLine& cli) {
+  // First: every line serve writes is in the chosen format (CLI11 checked the value).
+  log::UseLogFormat(log::ParseLogFormat(cli.serve.log_format).value_or(log::LogFormat::kText));
   http::ServerOptions options;
   if (!ParseListen(cli.serve.listen, options.address, options.port)) {
     PrintError("--listen: HOST:PORT expected, e.g. 127.0.0.1:8080");
@@ -132,7 +137,9 @@ int RunServe(const CommandLine& cli) {
   StoreConfig store_config = cli.store;
   store_config.migrate = true;            // serve creates or migrates the schema
   store_config.wait_for_database = true;  // and waits for a database that is not there yet
-  Result<std::unique_ptr<Registry>> opened = OpenRegistry(store_config, cli.registry);
+  // Outlives the registry (which reports store writes and ARS calls to it) and both servers.
+  metrics::PrometheusMetrics metrics(kVersion);
+  Result<std::unique_ptr<Registry>> opened = OpenRegistry(store_config, cli.registry, &metrics);
   if (!opened.ok()) {
     PrintError(opened.error().message);
     return 1;
@@ -143,6 +150,7 @@ int RunServe(const CommandLine& cli) {
   options.worker_threads = cli.registry.workers;
   options.handle_signals = true;
   options.access_log = cli.serve.access_log;
+  options.observer = &metrics;  // both listeners' requests
   options.max_body_memory = cli.serve.max_body_memory;
   http::ApiOptions api_options;
   api_options.public_url = cli.registry.public_url;
@@ -184,6 +192,8 @@ int RunServe(const CommandLine& cli) {
   worker_options.concurrency = cli.registry.webhook_concurrency;
   worker_options.sender.timeout = cli.registry.delivery.timeout;
   worker_options.sender.allow_private = cli.registry.webhooks.allow_private;
+  worker_options.metrics = &metrics;
+  metrics::MetricsExposition exposition(metrics, *registry->backlog);
 
   // The operators' listener: its own server (own connections, limits and workers), so that the
   // console never competes with the customer API for a worker.
@@ -202,7 +212,8 @@ int RunServe(const CommandLine& cli) {
     admin = std::make_unique<http::admin::AdminPipeline>(
         admin_api, http::admin::AdminServices{*registry->operator_auth, *registry->operators,
                                               *registry->reviews, *registry->accounts,
-                                              *registry->operator_views});
+                                              *registry->operator_views, *registry->store,
+                                              exposition});
     admin_server = std::make_unique<http::Server>(admin_options, *admin);
     if (const std::string error = admin_server->Start(); !error.empty()) {
       PrintError("--admin-listen: " + error);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "metrics/measured.h"
 #include "voice/outbox/outbox_voice_caller.h"
 #include "voice/webhook/webhook_voice_caller.h"
 
@@ -81,7 +82,7 @@ Result<std::string> SqlitePath(const StoreConfig& config) {
 }
 
 Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
-                                               const RegistryConfig& config) {
+                                               const RegistryConfig& config, Metrics* metrics) {
   auto r = std::make_unique<Registry>();
   // A key named explicitly must exist: generating a fresh one would orphan every sealed secret.
   SID_ASSIGN_OR_RETURN(auto key_file, MasterKeyFile(store_config));
@@ -94,6 +95,8 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
 
   SID_ASSIGN_OR_RETURN(OpenedStore opened, OpenStore(store_config, *r->crypto));
   r->store = std::move(opened.store);
+  if (metrics != nullptr)
+    r->store = std::make_unique<metrics::MeasuredStore>(std::move(r->store), *metrics);
   r->ledger = opened.ledger;
   r->postgres = opened.postgres;
   r->schema = opened.schema;
@@ -107,6 +110,8 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
                                                   *r->lifecycle);
   SID_ASSIGN_OR_RETURN(r->voice, MakeVoiceCaller(config.voice, store_config.data_dir,
                                                  config.workers, *r->crypto));
+  if (metrics != nullptr)
+    r->voice = std::make_unique<metrics::MeasuredVoiceCaller>(std::move(r->voice), *metrics);
   r->verification = std::make_unique<VerificationService>(*r->store, *r->crypto, r->clock,
                                                           r->random, *r->voice, *r->lifecycle,
                                                           config.verification);
@@ -125,6 +130,7 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->operators = std::make_unique<OperatorsService>(*r->store, *r->crypto, r->clock, r->random);
   r->operator_auth = std::make_unique<OperatorAuth>(*r->store, *r->crypto, r->clock, r->random);
   r->operator_views = std::make_unique<OperatorViews>(*r->store, *r->blobs, r->clock, r->random);
+  r->backlog = std::make_unique<BacklogService>(*r->store, r->clock);
   return r;
 }
 

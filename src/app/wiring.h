@@ -10,10 +10,12 @@
 #include "app/system_clock.h"
 #include "blob/file_blob_store.h"
 #include "core/lifecycle/lifecycle.h"
+#include "core/ports/metrics.h"
 #include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
 #include "core/services/accounts_service.h"
 #include "core/services/authenticator.h"
+#include "core/services/backlog_service.h"
 #include "core/services/delivery_service.h"
 #include "core/services/documents_service.h"
 #include "core/services/events_service.h"
@@ -98,6 +100,7 @@ struct Registry {
   std::unique_ptr<OperatorsService> operators;
   std::unique_ptr<OperatorAuth> operator_auth;
   std::unique_ptr<OperatorViews> operator_views;
+  std::unique_ptr<BacklogService> backlog;
 };
 
 // Where the SQLite store of `config` lives (its --db, or <data_dir>/senderid.db).
@@ -108,7 +111,9 @@ Result<std::string> SqlitePath(const StoreConfig& config);
 Status PrepareDataDirectory(const std::string& dir);
 
 // Creates the master key on first use, opens the store and builds the services. The data directory
-// must exist (PrepareDataDirectory).
-Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store, const RegistryConfig& config);
+// must exist (PrepareDataDirectory). With `metrics` (serve), store writes and ARS calls are
+// reported to it; it must outlive the registry.
+Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store, const RegistryConfig& config,
+                                               Metrics* metrics = nullptr);
 
 }  // namespace senderid

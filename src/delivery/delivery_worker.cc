@@ -90,6 +90,7 @@ void DeliveryWorker::Send() {
     const std::string body = json::EncodeEvent(attempt.event);
     std::optional<AttemptResult> result = sender.Attempt(attempt, body);
     if (result) {
+      options_.metrics->WebhookAttempted(result->response_status, result->error);
       Result<int> stored = service_.Record({*result});
       if (!stored.ok())
         spdlog::warn("webhook delivery: recording {} failed: {}", result->delivery_id,

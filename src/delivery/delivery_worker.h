@@ -26,6 +26,7 @@
 #include "core/ports/clock.h"
 #include "core/ports/crypto.h"
 #include "core/ports/host_resolver.h"
+#include "core/ports/metrics.h"
 #include "core/services/delivery_service.h"
 #include "delivery/webhook_sender.h"
 
@@ -36,6 +37,7 @@ struct WorkerOptions {
   SenderOptions sender;
   TimeMs idle_poll = 100;         // longest sleep when nothing is due (ms)
   TimeMs error_backoff = kSecond; // after a failed claim (store unavailable)
+  Metrics* metrics = &Metrics::None();  // told how each attempt ended; not owned
 };
 
 class DeliveryWorker {

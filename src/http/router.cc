@@ -51,7 +51,7 @@ Router::Router(std::span<const Route> table) {
 
 void Router::Add(std::string_view method, std::string_view path, const Route* route,
                  size_t index) {
-  table_.push_back(Compiled{method, route, index, Segments(path)});
+  table_.push_back(Compiled{method, route, index, path, Segments(path)});
 }
 
 // Whether another route has `value` as a literal where `pattern` has its parameter, after the same
@@ -122,18 +122,22 @@ RouteMatch Router::Match(std::string_view method, std::string_view target) const
     std::string param;
     if (!raw.empty() && !PercentDecode(raw, false, param)) {  // a malformed escape: unknown path
       m.outcome = RouteOutcome::kNotFound;
+      m.pattern = {};
       return m;
     }
     path_known = true;  // also when reserved: the decoded path is another route's (405, not 404)
+    if (m.pattern.empty()) m.pattern = c.path;
     if (!raw.empty() && Reserved(c.segments, param)) continue;
     if (c.method != method) continue;
     m.outcome = RouteOutcome::kFound;
+    m.pattern = c.path;
     m.route = c.route;
     m.index = c.index;
     m.param = std::move(param);
     return m;
   }
   m.outcome = path_known ? RouteOutcome::kMethodNotAllowed : RouteOutcome::kNotFound;
+  if (!path_known) m.pattern = {};
   return m;
 }
 

@@ -47,6 +47,9 @@ struct RouteMatch {
   RouteOutcome outcome = RouteOutcome::kNotFound;
   const Route* route = nullptr;  // set when found in a table of Routes
   size_t index = 0;              // when found: the route's position in the router's table
+  // The path template the path matched (found, or 405), e.g. "/senderid/v1/numbers/{phoneNumber}";
+  // empty when no route has this path. What logs and metrics name a request by (never the raw path).
+  std::string_view pattern;
   std::string param;             // the percent-decoded path parameter, when the route has one
   std::string query;             // the raw text after '?'
 };
@@ -78,6 +81,7 @@ class Router {
     std::string_view method;
     const Route* route;  // null for a table of other rows
     size_t index;
+    std::string_view path;                   // the template
     std::vector<std::string_view> segments;  // of the route's path
   };
   std::vector<Compiled> table_;

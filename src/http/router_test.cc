@@ -51,6 +51,24 @@ std::string Describe(const RouteCase& c) {
 
 constexpr std::string_view kNumbers = "/senderid/v1/numbers";
 
+// What logs and metrics name a request by: the template, also for a 405, never for a 404.
+TEST(RouteTest, PatternIsTheMatchedTemplateNeverTheRawPath) {
+  const struct {
+    std::string_view method, target, pattern;
+  } cases[] = {
+      {"PUT", "/senderid/v1/numbers/01012345678?x=1", "/senderid/v1/numbers/{phoneNumber}"},
+      {"GET", "/senderid/v1/numbers/01012345678", "/senderid/v1/numbers/{phoneNumber}"},  // 405
+      {"PUT", "/senderid/v1/numbers/active", "/senderid/v1/numbers/active"},              // 405
+      {"GET", "/senderid/v1/numbers/active", "/senderid/v1/numbers/active"},
+      {"GET", "/healthz", "/healthz"},
+      {"GET", "/no/such/path", ""},
+      {"GET", "/senderid/v1/numbers/0101%zz/authenticate", ""},  // malformed escape: 404
+      {"GET", "/", ""},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(Find(c.method, c.target).pattern, c.pattern) << c.method << " " << c.target;
+}
+
 TEST(RouteTest, EveryRouteAndMethod) {
   const std::vector<RouteCase> cases = {
       {"GET", "/healthz", O::kFound, "GET /healthz", "", Access::kPublic},

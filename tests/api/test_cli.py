@@ -7,10 +7,11 @@ import hmac
 import os
 import re
 import stat
+import subprocess
 
 import pytest
 
-from conftest import (ACTIVE, KEY_RE, MSG_INVALID_PHONE, NUMBERS, SECRET_RE, Account, assert_error,
+from conftest import (ACTIVE, KEY_RE, REPO, MSG_INVALID_PHONE, NUMBERS, SECRET_RE, Account, assert_error,
                       assert_ok, check_doc, cli, find_sender, run_cli, utcnow)
 
 SIGN_RE = re.compile(r"^Authorization: (HMAC-SHA256|HMAC-MD5) apiKey=(\S+), date=(\S+), "
@@ -254,3 +255,30 @@ def test_flag_wins_over_environment(server, scratch):
 
 def test_unknown_subcommand_fails():
     _assert_cli_error(run_cli("frobnicate"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# --version (SPEC §14)
+
+def _cmake_project_version():
+    text = (REPO / "CMakeLists.txt").read_text()
+    m = re.search(r"project\(senderid VERSION (\d+\.\d+\.\d+)", text)
+    assert m, "CMakeLists.txt names no project(VERSION)"
+    return m.group(1)
+
+
+def test_version_is_cmakes_project_version_and_the_commit(scratch):
+    p = run_cli("--version")
+    assert p.returncode == 0, p.stderr
+    line = p.stdout.strip()
+    m = re.fullmatch(r"senderid (\d+\.\d+\.\d+)(?: \(([0-9a-f]{7,40})\))?", line)
+    assert m, f"unexpected --version output: {p.stdout!r}"
+    assert m.group(1) == _cmake_project_version()
+    if (REPO / ".git").exists():
+        assert m.group(2), "built from a git checkout: the commit is named"
+        known = subprocess.run(["git", "-C", str(REPO), "cat-file", "-t", m.group(2)],
+                               capture_output=True, text=True)
+        assert known.stdout.strip() == "commit", f"{m.group(2)} is not a commit of this repository"
+    assert not os.listdir(scratch), "--version touches nothing"
+    # It needs no subcommand and works after one's options too.
+    assert run_cli("--version", "serve").stdout.strip() == line

@@ -171,7 +171,7 @@ def help_options(*command):
 
 def configurable_options():
     opts = {**help_options(), **help_options("serve")}
-    for flag in ("--help", "--config"):
+    for flag in ("--help", "--config", "--version"):
         opts.pop(flag, None)
     return opts
 

@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import secrets
+import socket
 import tempfile
 from pathlib import Path
 
@@ -178,10 +179,11 @@ def _master_key_needles(data_dir):
     return out
 
 
-@pytest.fixture(scope="module")
-def outbox_run(binary, scratch_base):
-    data = Path(tempfile.mkdtemp(prefix="logs-", dir=scratch_base)) / "data"
-    srv = Server(data, args=["--code-length", str(CODE_LENGTH), "--call-spacing", "1ms"])
+def _outbox_session(scratch_base, prefix, env=None):
+    """A server with the outbox provider through the representative session, then stopped.
+    Returns (server, session, the main account)."""
+    data = Path(tempfile.mkdtemp(prefix=prefix, dir=scratch_base)) / "data"
+    srv = Server(data, args=["--code-length", str(CODE_LENGTH), "--call-spacing", "1ms"], env=env)
     srv.start()
     try:
         sess = Session(srv)
@@ -192,10 +194,19 @@ def outbox_run(binary, scratch_base):
         _signed_traffic(sess, a, b, ro)
         _ars_traffic(sess, a, lambda txn: outbox_code(srv.data_dir, txn))
         _document_traffic(sess, a)
+        unknown = sess.seen(srv.request("GET", "/no/such/path?x=1"))
+        assert unknown.status == 404
+        sess.unknown_id = unknown.header("X-Request-Id")
         sess.extra += _master_key_needles(srv.data_dir)
     finally:
         code = srv.stop()
     assert code == 0
+    return srv, sess, a
+
+
+@pytest.fixture(scope="module")
+def outbox_run(binary, scratch_base):
+    srv, sess, _ = _outbox_session(scratch_base, "logs-")
     return srv, sess
 
 
@@ -274,3 +285,87 @@ def test_log_holds_no_secrets_webhook_provider(binary, scratch_base):
     assert b"voice webhook failed" in log or b"VoiceCallFailed" in log, \
         "positive control: the failed gateway calls should be logged"
     _check_log(sess, log)
+
+
+# ---------------------------------------------------------------------------------------------------
+# --log-format json (SPEC §14): one JSON object per line, the same secrecy
+
+ACCESS_FIELDS = {"time", "level", "requestId", "method", "route", "path", "status", "ms",
+                 "accountId", "errorCode"}
+OTHER_FIELDS = {"time", "level", "msg"}
+TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+@pytest.fixture(scope="module")
+def json_run(binary, scratch_base):
+    # The environment form of --log-format.
+    srv, sess, a = _outbox_session(scratch_base, "logs-json-", env={"SENDERID_LOG_FORMAT": "json"})
+    sess.account = a
+    return srv, sess
+
+
+def _json_lines(srv):
+    """Every line the server wrote, parsed (the test harness's own "=====" header lines aside)."""
+    out = []
+    for line in srv.log_path.read_bytes().decode("utf-8").splitlines():
+        if not line.strip() or line.startswith("===== "):
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            pytest.fail(f"a log line is not JSON: {line[:300]!r}")
+        assert isinstance(obj, dict), line
+        out.append(obj)
+    return out
+
+
+def test_json_log_is_one_object_per_line_with_the_fields(json_run):
+    srv, sess = json_run
+    lines = _json_lines(srv)
+    access = {o["requestId"]: o for o in lines if "requestId" in o}
+    others = [o for o in lines if "requestId" not in o]
+    assert others and any("listening" in o["msg"] for o in others), "start-up lines are JSON too"
+    for o in others:
+        assert set(o) == OTHER_FIELDS, o
+        assert TIME_RE.match(o["time"]) and o["level"] in {"info", "warning", "error"}, o
+    for o in access.values():
+        assert set(o) == ACCESS_FIELDS, o
+        assert TIME_RE.match(o["time"]) and o["level"] == "info", o
+        assert isinstance(o["status"], int) and isinstance(o["ms"], (int, float)) and o["ms"] >= 0
+    missing = [rid for rid in sess.request_ids if rid not in access]
+    assert not missing, f"no access line for {len(missing)} answered requests"
+    a = sess.account
+    signed = [o for o in access.values()
+              if o["route"] == NUMBERS and o["method"] == "GET" and o["status"] == 200]
+    assert any(o["accountId"] == a.account_id for o in signed), "the signing account is named"
+    templated = [o for o in access.values() if o["route"].endswith("/{phoneNumber}/authenticate")]
+    assert templated, "route is the template, not the path"
+    assert all("{" not in o["path"] for o in templated)
+    refused = [o for o in access.values() if o["errorCode"] == "SignatureDoesNotMatch"]
+    assert refused and all(o["status"] == 403 for o in refused)
+    unknown = access[sess.unknown_id]
+    assert unknown["route"] == "" and unknown["path"] == "/no/such/path" and unknown["status"] == 404
+
+
+def test_json_log_holds_no_secrets(json_run):
+    srv, sess = json_run
+    _check_log(sess, srv.log_path.read_bytes(),
+               allowed_code_file=Path(srv.data_dir) / "voice-outbox.jsonl")
+
+
+def test_json_log_holds_a_refusal_to_start_too(binary, scratch):
+    """A serve that cannot run says why in the log format it was given (the admin port is taken)."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        srv = Server(scratch / "data", args=["--log-format", "json", "--admin-listen",
+                                             f"127.0.0.1:{taken.getsockname()[1]}"])
+        srv.start(wait=False)
+        assert srv.proc.wait(timeout=30) == 1
+        srv.stop()
+    finally:
+        taken.close()
+    errors = [o for o in _json_lines(srv) if o["level"] == "error"]
+    assert len(errors) == 1 and set(errors[0]) == OTHER_FIELDS, errors
+    assert "--admin-listen" in errors[0]["msg"] and "in use" in errors[0]["msg"], errors

@@ -138,6 +138,23 @@ TEST_P(DeliveriesContract, NextDueIsTheEarliestPendingOfAnEnabledWebhook) {
   EXPECT_FALSE(next().has_value());
 }
 
+TEST_P(DeliveriesContract, OldestPendingIsTheEarliestCreatedPendingOfAnEnabledWebhook) {
+  auto oldest = [&] { return Query([](ReadTx& tx) { return tx.deliveries().OldestPending(); }); };
+  EXPECT_FALSE(oldest().has_value());
+  // Created order differs from due order: the backlog is about how long an event has waited.
+  AddDelivery(MakeDelivery("DLV1", "WHK1", "1001", "EVT1", kT0 + 5, kT0 + 40));
+  AddDelivery(MakeDelivery("DLV2", "WHK2", "1001", "EVT2", kT0 + 50, kT0 + 20));
+  Delivery done = MakeDelivery("DLV3", "WHK1", "1001", "EVT3", kT0, kT0);
+  done.status = DeliveryStatus::kSucceeded;
+  done.next_attempt_at.reset();
+  AddDelivery(done);
+  EXPECT_EQ(oldest(), kT0 + 20);
+  SetStatus("WHK2", WebhookStatus::kDisabled);
+  EXPECT_EQ(oldest(), kT0 + 40) << "a disabled webhook's records wait for their customer";
+  SetStatus("WHK1", WebhookStatus::kDisabled);
+  EXPECT_FALSE(oldest().has_value());
+}
+
 TEST_P(DeliveriesContract, ClaimLeasesDueRecordsOfEnabledWebhooksEarliestFirst) {
   AddDelivery(MakeDelivery("DLV1", "WHK1", "1001", "EVT1", kT0 + 20));
   AddDelivery(MakeDelivery("DLV2", "WHK1", "1001", "EVT2", kT0 - 10));

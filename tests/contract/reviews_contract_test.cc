@@ -190,3 +190,32 @@ TEST_P(ReviewsContract, SetClaimStoresTheClaimAndUpdateLeavesIt) {
 
 }  // namespace
 }  // namespace senderid::contract
+
+namespace senderid::contract {
+namespace {
+
+TEST_P(ReviewsContract, PendingByKindCountsEveryAccountsPendingRequestsWithTheOldest) {
+  EXPECT_TRUE(Query([](ReadTx& tx) { return tx.reviews().PendingByKind(); }).empty());
+  AddRequest(MakeRequest("APD1", ReviewKind::kApproval, "1001", "SED1", kT0 + 30));
+  AddRequest(MakeRequest("APD2", ReviewKind::kApproval, "1002", "SED2", kT0 + 10));
+  AddRequest(MakeRequest("DUP1", ReviewKind::kDuplicate, "1002", "SED3", kT0 + 20));
+  ReviewRequest decided = MakeRequest("APD3", ReviewKind::kApproval, "1001", "SED4", kT0);
+  decided.status = RequestStatus::kApproved;
+  AddRequest(decided);
+  ReviewRequest cancelled = MakeRequest("LID1", ReviewKind::kLimitation, "1001", "", kT0);
+  cancelled.status = RequestStatus::kCancelled;
+  AddRequest(cancelled);
+
+  const std::vector<PendingReviews> pending =
+      Query([](ReadTx& tx) { return tx.reviews().PendingByKind(); });
+  ASSERT_EQ(pending.size(), 2u) << "limitation has none pending: left out";
+  EXPECT_EQ(pending[0].kind, ReviewKind::kApproval);
+  EXPECT_EQ(pending[0].count, 2);
+  EXPECT_EQ(pending[0].oldest_created, kT0 + 10) << "the decided APD3 is older but not pending";
+  EXPECT_EQ(pending[1].kind, ReviewKind::kDuplicate);
+  EXPECT_EQ(pending[1].count, 1);
+  EXPECT_EQ(pending[1].oldest_created, kT0 + 20);
+}
+
+}  // namespace
+}  // namespace senderid::contract

@@ -50,6 +50,10 @@ class DeliveriesReader {
   // The earliest next_attempt_at of a PENDING record of an ENABLED webhook (leased or not), or
   // nullopt when there is none: when the worker should look again.
   virtual Result<std::optional<TimeMs>> NextDue() = 0;
+  // The earliest date_created of a PENDING record of an ENABLED webhook, or nullopt when there is
+  // none: how long the oldest event still to deliver has waited (the webhook backlog, SPEC §14).
+  // Records of disabled webhooks wait for their customer, not for the server, and do not count.
+  virtual Result<std::optional<TimeMs>> OldestPending() = 0;
 };
 
 class DeliveriesRepository : public DeliveriesReader {

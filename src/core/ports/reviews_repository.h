@@ -13,6 +13,13 @@
 
 namespace senderid {
 
+// The PENDING requests of one kind (the review backlog, SPEC §14 metrics).
+struct PendingReviews {
+  ReviewKind kind = ReviewKind::kApproval;
+  int count = 0;             // ≥ 1
+  TimeMs oldest_created = 0;  // the earliest date_created among them
+};
+
 class ReviewsReader {
  public:
   virtual ~ReviewsReader() = default;
@@ -21,6 +28,8 @@ class ReviewsReader {
   // filter.limit when it is above 0.
   virtual Result<std::vector<ReviewRequest>> List(const ReviewFilter& filter) = 0;
   virtual Result<std::optional<ReviewRequest>> Find(std::string_view request_id) = 0;
+  // Every account's PENDING requests, one entry per kind that has any, in ReviewKind order.
+  virtual Result<std::vector<PendingReviews>> PendingByKind() = 0;
 };
 
 class ReviewsRepository : public ReviewsReader {

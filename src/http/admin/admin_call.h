@@ -11,6 +11,7 @@
 
 #include "core/admin_values.h"
 #include "core/operators.h"
+#include "core/ports/store.h"
 #include "core/services/accounts_service.h"
 #include "core/services/operator_auth.h"
 #include "core/services/operator_views.h"
@@ -30,12 +31,23 @@ struct AdminOptions {
   bool secure_cookies = false;  // --admin-secure-cookies: the session cookie gets `Secure`
 };
 
+// The text of GET /metrics (SPEC §14), implemented by src/metrics. Scrape runs on a worker and
+// may read the store (the scrape-time gauges); kServiceUnavailable when it cannot. Thread-safe.
+class MetricsSource {
+ public:
+  static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+  virtual ~MetricsSource() = default;
+  virtual Result<std::string> Scrape() = 0;
+};
+
 struct AdminServices {
   OperatorAuth& auth;
   OperatorsService& operators;
   ReviewsService& reviews;
   AccountsService& accounts;
   OperatorViews& views;
+  Store& store;            // for /readyz only (Store::Ping)
+  MetricsSource& metrics;  // for /metrics
 };
 
 struct AdminCall;
@@ -117,6 +129,8 @@ Response ConsoleIndex(const AdminCall& call);
 Response ConsoleAsset(const AdminCall& call);
 Response ConsoleRedirect(const AdminCall& call);
 Response Healthz(const AdminCall& call);
+Response Readyz(const AdminCall& call);
+Response Metrics(const AdminCall& call);
 Response OpenApi(const AdminCall& call);  // openapi.cc
 }  // namespace handlers
 

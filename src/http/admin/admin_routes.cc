@@ -9,6 +9,9 @@ namespace h = handlers;
 
 constexpr AdminRoute kRoutes[] = {
     {"GET", "/healthz", G::kPublic, R::kInline, h::Healthz},
+    // On a worker: both ask the store (SPEC §11, §14).
+    {"GET", "/readyz", G::kPublic, R::kWorker, h::Readyz},
+    {"GET", "/metrics", G::kPublic, R::kWorker, h::Metrics},
     {"GET", "/admin/v1/openapi.json", G::kPublic, R::kInline, h::OpenApi},
     // The console: one page and its files, compiled into the binary.
     {"GET", "/admin", G::kPublic, R::kInline, h::ConsoleRedirect},

@@ -1,6 +1,6 @@
 #pragma once
 // The admin listener's route table (SPEC §13): the JSON API under /admin/v1, the console under
-// /admin/, liveness. Immutable; thread-safe.
+// /admin/, liveness, readiness and metrics. Immutable; thread-safe.
 
 #include <span>
 

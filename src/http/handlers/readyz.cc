@@ -1,21 +1,11 @@
-// GET /readyz — readiness (SPEC §11): 200 {"status":"ready"} when the store is reachable and its
-// schema current, else 503 {"status":"unavailable","reason":"…"}. No authentication. The reason
-// is a fixed phrase; what the store said goes to the server log only (it may name hosts or paths).
-#include <spdlog/spdlog.h>
-
+// GET /readyz — readiness (SPEC §11), as http/readiness.h answers it on both listeners.
 #include "http/handlers/call.h"
+#include "http/readiness.h"
 
 namespace senderid::http::handlers {
 
 Response Readyz(const Call& call) {
-  Status ping = call.services.store.Ping();
-  if (ping.ok()) return JsonAnswer(R"({"status":"ready"})");
-  spdlog::warn("request {}: not ready: {}", call.request_id(), ping.error().message);
-  Response r = JsonAnswer(
-      R"({"status":"unavailable","reason":"the store is not reachable or not migrated"})");
-  r.status = 503;
-  r.headers.push_back({"Retry-After", "1"});
-  return r;
+  return ReadinessAnswer(call.services.store, call.request_id());
 }
 
 }  // namespace senderid::http::handlers

@@ -15,9 +15,10 @@
 //  - connections: at most `max_connections`, and never more than the descriptor limit allows
 //    (RLIMIT_NOFILE is raised to its hard limit at Start, and the cap keeps headroom for files and
 //    the store); at the cap, the connection idle the longest is closed to admit a new one;
-//  - every response carries X-Request-Id; one access-log line per request (spdlog, logger "access"):
-//    id, method, path without query, status, milliseconds, account, error code — never headers or
-//    bodies;
+//  - every response carries X-Request-Id; one access-log line per request (spdlog, logger "access",
+//    in the format of log/log_format.h): id, method, route template, path without query, status,
+//    milliseconds, account, error code — never headers or bodies;
+//  - an optional RequestObserver (metrics) learns of every request's start and end;
 //  - Stop() (or SIGTERM/SIGINT when handle_signals) stops accepting, lets every request whose headers
 //    were received finish and be answered (with Connection: close), closes idle connections, and
 //    returns from Run() when all are done or drain_timeout passed.
@@ -65,6 +66,22 @@ class Handler {
   virtual void Serve(const ExchangePtr& exchange, const RouteMatch& route) = 0;
 };
 
+// Told of every request, for metrics (src/metrics). Called on I/O threads: must be quick, must not
+// block and must not throw. Thread-safe.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  // The first byte of a request arrived.
+  virtual void RequestStarted() = 0;
+  // Its answer was written (or its write failed). `route` is the path template the request
+  // matched (Router: RouteMatch::pattern; also for a 405), "" when none did or the request could
+  // not be parsed; `method` as sent (log-safe); `seconds` since the first byte.
+  virtual void RequestAnswered(std::string_view route, std::string_view method, int status,
+                               double seconds) = 0;
+  // It ended without an answer (the connection closed first: timeout, reset, drain).
+  virtual void RequestDropped() = 0;
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port, see Server::port()
@@ -79,6 +96,7 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{5'000};
   bool handle_signals = false;  // SIGTERM/SIGINT call Stop()
   bool access_log = true;
+  RequestObserver* observer = nullptr;  // not owned; outlives the server
 };
 
 class Server {

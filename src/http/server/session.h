@@ -37,6 +37,7 @@
 #include "http/server/body_budget.h"
 #include "http/server/server.h"
 #include "http/server/wire.h"
+#include "log/log_format.h"
 
 namespace senderid::http {
 
@@ -112,6 +113,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   ~Session() override {
+    EndObservation();
     ReleaseBody();
     host_.Unregister(id_);
   }
@@ -200,6 +202,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::kReadingHeader;
     idle_since_ms_ = 0;
     started_at_ = SteadyClock::now();
+    if (opts_.observer != nullptr) {
+      opts_.observer->RequestStarted();
+      observed_ = true;
+    }
     deadline_ = fresh_ ? accepted_at_ + opts_.request_timeout : started_at_ + opts_.request_timeout;
     Ops::ExpiresAt(stream_, deadline_);
     wire::bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -293,6 +299,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnWrite(wire::beast::error_code ec) {
     LogAccess();
+    if (observed_) {
+      observed_ = false;
+      const std::chrono::duration<double> took = SteadyClock::now() - started_at_;
+      opts_.observer->RequestAnswered(admission_.route.pattern, method_,
+                                      static_cast<int>(res_.result_int()), took.count());
+    }
     if (state_ == State::kClosed) return;
     if (ec) return Close();
     if (close_after_) return Linger();
@@ -303,13 +315,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void LogAccess() {
-    spdlog::logger* log = host_.access_log();
-    if (log == nullptr) return;
+    spdlog::logger* logger = host_.access_log();
+    if (logger == nullptr) return;
     const double ms =
         std::chrono::duration<double, std::milli>(SteadyClock::now() - started_at_).count();
-    log->info("id={} method={} path={} status={} ms={:.2f} account={} error={}", request_id_,
-              method_, path_, res_.result_int(), ms, log_account_.empty() ? "-" : log_account_,
-              log_error_.empty() ? "-" : log_error_);
+    log::LogAccess(*logger, log::AccessRecord{request_id_, method_, admission_.route.pattern,
+                                              path_, static_cast<int>(res_.result_int()), ms,
+                                              log_account_, log_error_});
+  }
+
+  // A request the observer was told of ends without an answer.
+  void EndObservation() {
+    if (!observed_) return;
+    observed_ = false;
+    opts_.observer->RequestDropped();
   }
 
   void ReleaseBody() {
@@ -343,6 +362,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     idle_since_ms_ = 0;
+    EndObservation();
     ReleaseBody();
     Ops::Close(stream_);  // also cancels pending operations and timers
   }
@@ -361,6 +381,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool keep_alive_ = false;   // the current request asks for keep-alive
   bool head_ = false;         // the current request is a HEAD: its answer carries no body
   bool close_after_ = false;  // the current answer ends the connection (error answer)
+  bool observed_ = false;     // the observer was told the current request started, not its end
   unsigned version_ = 11;
   size_t discarded_ = 0;
   size_t reserved_ = 0;       // bytes of the body budget the current request holds

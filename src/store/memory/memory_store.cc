@@ -442,6 +442,22 @@ class MemoryReviews final : public ReviewsRepository, private Rows {
     if (it == s_.requests.end()) return std::optional<ReviewRequest>();
     return std::optional<ReviewRequest>(it->second.request);
   }
+  Result<std::vector<PendingReviews>> PendingByKind() override {
+    std::vector<PendingReviews> out;
+    for (const ReviewKind kind : {ReviewKind::kApproval, ReviewKind::kLimitation,
+                                  ReviewKind::kDuplicate}) {
+      PendingReviews p{kind, 0, 0};
+      for (const auto& [id, stored] : s_.requests) {
+        const ReviewRequest& r = stored.request;
+        if (r.kind != kind || r.status != RequestStatus::kPending) continue;
+        p.oldest_created =
+            p.count == 0 ? r.date_created : std::min(p.oldest_created, r.date_created);
+        ++p.count;
+      }
+      if (p.count > 0) out.push_back(p);
+    }
+    return out;
+  }
 
   Status Insert(const ReviewRequest& request) override {
     if (!s_.accounts.contains(request.account_id))
@@ -608,6 +624,12 @@ class MemoryDeliveries final : public DeliveriesRepository, private Rows {
     for (const auto& [id, d] : s_.deliveries)
       if (Claimable(d) && (!due || *d.next_attempt_at < *due)) due = d.next_attempt_at;
     return due;
+  }
+  Result<std::optional<TimeMs>> OldestPending() override {
+    std::optional<TimeMs> oldest;
+    for (const auto& [id, d] : s_.deliveries)
+      if (Claimable(d) && (!oldest || d.date_created < *oldest)) oldest = d.date_created;
+    return oldest;
   }
 
   Status Insert(const Delivery& delivery) override {

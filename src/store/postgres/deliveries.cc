@@ -118,6 +118,16 @@ Result<std::optional<TimeMs>> PgDeliveries::NextDue() {
   return std::optional<TimeMs>(r.Int(0, 0));
 }
 
+Result<std::optional<TimeMs>> PgDeliveries::OldestPending() {
+  SID_ASSIGN_OR_RETURN(
+      Rows r, s_.Query("SELECT d.date_created FROM deliveries d JOIN webhooks w ON "
+                       "w.webhook_id = d.webhook_id WHERE d.status = 'PENDING' AND "
+                       "d.next_attempt_at IS NOT NULL AND w.status = 'ENABLED' "
+                       "ORDER BY d.date_created LIMIT 1"));
+  if (r.size() == 0) return std::optional<TimeMs>();
+  return std::optional<TimeMs>(r.Int(0, 0));
+}
+
 Status PgDeliveries::Insert(const Delivery& d) {
   // A taken id or (webhook, event) pair is a conflict (kAlreadyExists, the transaction still
   // usable); an unknown webhook a foreign-key violation (kInternalError).

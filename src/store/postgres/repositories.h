@@ -38,6 +38,7 @@ class PgReviews final : public ReviewsRepository {
   explicit PgReviews(Session& s) : s_(s) {}
   Result<std::vector<ReviewRequest>> List(const ReviewFilter& filter) override;
   Result<std::optional<ReviewRequest>> Find(std::string_view request_id) override;
+  Result<std::vector<PendingReviews>> PendingByKind() override;
   Status Insert(const ReviewRequest& request) override;
   Status Update(const ReviewRequest& request) override;
   Status SetClaim(std::string_view request_id, std::string_view claimed_by,
@@ -191,6 +192,7 @@ class PgDeliveries final : public DeliveriesRepository {
   Result<std::vector<Delivery>> List(std::string_view webhook_id,
                                      const DeliveryFilter& f) override;
   Result<std::optional<TimeMs>> NextDue() override;
+  Result<std::optional<TimeMs>> OldestPending() override;
   Status Insert(const Delivery& delivery) override;
   Status Update(const Delivery& delivery) override;
   Result<std::vector<Delivery>> Claim(TimeMs now, TimeMs lease_until, std::string_view lease_token,

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -101,6 +102,20 @@ Result<std::optional<ReviewRequest>> PgReviews::Find(std::string_view request_id
   if (one.empty()) return std::optional<ReviewRequest>();
   SID_TRY(LoadDocuments(one));
   return std::optional<ReviewRequest>(std::move(one.front()));
+}
+
+Result<std::vector<PendingReviews>> PgReviews::PendingByKind() {
+  SID_ASSIGN_OR_RETURN(Rows r, s_.Query("SELECT kind, COUNT(*), MIN(date_created) FROM "
+                                        "review_requests WHERE status = $1 GROUP BY kind",
+                                        Params().Text(ToString(RequestStatus::kPending))));
+  std::vector<PendingReviews> out;
+  for (int i = 0; i < r.size(); ++i)
+    out.push_back(PendingReviews{ParseReviewKind(r.Text(i, 0)).value_or(ReviewKind::kApproval),
+                                 static_cast<int>(r.Int(i, 1)), r.Int(i, 2)});
+  std::sort(out.begin(), out.end(), [](const PendingReviews& a, const PendingReviews& b) {
+    return a.kind < b.kind;
+  });
+  return out;
 }
 
 Status PgReviews::Insert(const ReviewRequest& q) {

@@ -104,6 +104,18 @@ Result<std::optional<TimeMs>> SqliteDeliveries::NextDue() {
   return std::optional<TimeMs>(st.Int(0));
 }
 
+Result<std::optional<TimeMs>> SqliteDeliveries::OldestPending() {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT d.date_created FROM deliveries d JOIN webhooks w ON "
+                    "w.webhook_id = d.webhook_id WHERE d.status = 'PENDING' AND "
+                    "d.next_attempt_at IS NOT NULL AND w.status = 'ENABLED' "
+                    "ORDER BY d.date_created LIMIT 1"));
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<TimeMs>();
+  return std::optional<TimeMs>(st.Int(0));
+}
+
 Status SqliteDeliveries::Insert(const Delivery& d) {
   SID_ASSIGN_OR_RETURN(
       Statement st,

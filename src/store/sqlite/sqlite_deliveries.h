@@ -19,6 +19,7 @@ class SqliteDeliveries final : public DeliveriesRepository {
   Result<std::vector<Delivery>> List(std::string_view webhook_id,
                                      const DeliveryFilter& f) override;
   Result<std::optional<TimeMs>> NextDue() override;
+  Result<std::optional<TimeMs>> OldestPending() override;
 
   Status Insert(const Delivery& delivery) override;
   Status Update(const Delivery& delivery) override;

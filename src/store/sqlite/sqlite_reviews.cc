@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_reviews.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -84,6 +85,21 @@ Result<std::optional<ReviewRequest>> SqliteReviews::Find(std::string_view reques
   std::vector<ReviewRequest> one{ReadReviewRow(st)};
   SID_TRY(LoadDocuments(one));
   return std::optional<ReviewRequest>(std::move(one.front()));
+}
+
+Result<std::vector<PendingReviews>> SqliteReviews::PendingByKind() {
+  SID_ASSIGN_OR_RETURN(Statement st,
+                       conn_.Prepare("SELECT kind, COUNT(*), MIN(date_created) FROM "
+                                     "review_requests WHERE status = ? GROUP BY kind"));
+  st.Bind(1, ToString(RequestStatus::kPending));
+  SID_ASSIGN_OR_RETURN(std::vector<PendingReviews> out, st.Collect([](const Statement& row) {
+    return PendingReviews{ParseReviewKind(row.Text(0)).value_or(ReviewKind::kApproval),
+                          static_cast<int>(row.Int(1)), row.Int(2)};
+  }));
+  std::sort(out.begin(), out.end(), [](const PendingReviews& a, const PendingReviews& b) {
+    return a.kind < b.kind;
+  });
+  return out;
 }
 
 Status SqliteReviews::Insert(const ReviewRequest& r) {

@@ -14,6 +14,7 @@ class SqliteReviews final : public ReviewsRepository {
 
   Result<std::vector<ReviewRequest>> List(const ReviewFilter& filter) override;
   Result<std::optional<ReviewRequest>> Find(std::string_view request_id) override;
+  Result<std::vector<PendingReviews>> PendingByKind() override;
 
   Status Insert(const ReviewRequest& request) override;
   Status Update(const ReviewRequest& request) override;
