@@ -1,6 +1,8 @@
 #include "delivery/delivery_worker.h"
 
 #include <curl/curl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -24,8 +26,15 @@ DeliveryWorker::~DeliveryWorker() {
 
 void DeliveryWorker::Start() {
   const int senders = std::max(1, options_.concurrency);
-  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { Send(); });
-  dispatcher_ = std::thread([this] { Dispatch(); });
+  senders_running_ = senders;
+  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] {
+    LowerPriority();
+    Send();
+  });
+  dispatcher_ = std::thread([this] {
+    LowerPriority();
+    Dispatch();
+  });
 }
 
 void DeliveryWorker::Stop() {
@@ -36,19 +45,50 @@ void DeliveryWorker::Stop() {
   }
   work_cv_.notify_all();
   dispatch_cv_.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
   for (std::thread& t : senders_)
     if (t.joinable()) t.join();
   senders_.clear();
+  if (dispatcher_.joinable()) dispatcher_.join();
+}
+
+void DeliveryWorker::LowerPriority() const {
+  // Linux: a thread's nice value is its own (setpriority on its thread id).
+  if (options_.nice > 0)
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()),
+                  ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())) + options_.nice);
+}
+
+void DeliveryWorker::RecordOutcomes(const std::vector<AttemptResult>& outcomes) {
+  Result<int> stored = service_.Record(outcomes);
+  if (!stored.ok())
+    spdlog::warn("webhook delivery: recording {} outcome(s) failed: {}", outcomes.size(),
+                 stored.error().message);
+  else
+    recorded_.fetch_add(*stored);
 }
 
 void DeliveryWorker::Dispatch() {
   const int capacity = std::max(1, options_.concurrency);
   std::unique_lock lock(mu_);
-  while (!stop_.load()) {
+  for (;;) {
+    if (!outcomes_.empty()) {
+      std::vector<AttemptResult> batch;
+      batch.swap(outcomes_);
+      lock.unlock();
+      RecordOutcomes(batch);
+      lock.lock();
+      busy_ -= static_cast<int>(batch.size());
+      continue;  // more may have come meanwhile
+    }
+    // Stopping: once no sender can hand in another outcome.
+    if (stop_.load()) {
+      if (senders_running_ == 0) return;
+      dispatch_cv_.wait(lock, [&] { return !outcomes_.empty() || senders_running_ == 0; });
+      continue;
+    }
     const int free = capacity - busy_;
     if (free <= 0) {
-      dispatch_cv_.wait(lock, [&] { return stop_.load() || busy_ < capacity; });
+      dispatch_cv_.wait(lock, [&] { return stop_.load() || !outcomes_.empty() || busy_ < capacity; });
       continue;
     }
     lock.unlock();
@@ -74,7 +114,9 @@ void DeliveryWorker::Dispatch() {
     }
     // A sender finishing frees a webhook's share too: look again then, or after `wait`.
     const int busy_before = busy_;
-    dispatch_cv_.wait_for(lock, wait, [&] { return stop_.load() || busy_ < busy_before; });
+    dispatch_cv_.wait_for(lock, wait, [&] {
+      return stop_.load() || !outcomes_.empty() || busy_ < busy_before;
+    });
   }
 }
 
@@ -83,25 +125,20 @@ void DeliveryWorker::Send() {
   std::unique_lock lock(mu_);
   for (;;) {
     work_cv_.wait(lock, [&] { return stop_.load() || !queue_.empty(); });
-    if (stop_.load()) return;
+    if (stop_.load()) break;
     PendingAttempt attempt = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
     const std::string body = json::EncodeEvent(attempt.event);
     std::optional<AttemptResult> result = sender.Attempt(attempt, body);
-    if (result) {
-      options_.metrics->WebhookAttempted(result->response_status, result->error);
-      Result<int> stored = service_.Record({*result});
-      if (!stored.ok())
-        spdlog::warn("webhook delivery: recording {} failed: {}", result->delivery_id,
-                     stored.error().message);
-      else
-        recorded_.fetch_add(*stored);
-    }
+    if (result) options_.metrics->WebhookAttempted(result->response_status, result->error);
     lock.lock();
-    --busy_;
+    if (result) outcomes_.push_back(std::move(*result));
+    else --busy_;  // cut short by Stop: nothing to record
     dispatch_cv_.notify_one();
   }
+  --senders_running_;
+  dispatch_cv_.notify_one();
 }
 
 }  // namespace senderid

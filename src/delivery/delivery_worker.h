@@ -2,17 +2,24 @@
 // The webhook delivery worker (SPEC §12): off the request path, it drains the outbox of delivery
 // records. One dispatcher thread claims due records through the DeliveryService (a lease in the
 // store: on SQLite a write transaction on the writer) whenever a sender is free, and a bounded pool
-// of sender threads makes the attempts (WebhookSender: libcurl, pinned addresses, signatures) and
-// records each outcome. At most `concurrency` attempts run at once in this process (the global
-// cap); the store's claim keeps each webhook to DeliveryOptions::max_per_webhook across every
-// instance. Nothing here touches the API's worker pool, so a slow or dead receiver never delays an
-// API answer.
+// of sender threads makes the attempts (WebhookSender: libcurl, pinned addresses, signatures). The
+// dispatcher also records the outcomes: all those the senders finished since it last looked, in
+// one transaction — a backlog costs the store two transactions per batch, not two per attempt. At
+// most `concurrency` attempts run at once in this process (the global cap); the store's claim keeps
+// each webhook to DeliveryOptions::max_per_webhook across every instance. Nothing here touches the
+// API's worker pool, so a slow or dead receiver never delays an API answer.
+//
+// Events must not cost the API (SPEC §12): the worker's threads run at a lower CPU priority (`nice`,
+// per thread), so on a busy machine the API's threads come first and a backlog is drained with the
+// CPU they leave; with nice 10 the worker still gets about a tenth of a contended core, so it never
+// starves.
 //
 // When nothing is due the dispatcher sleeps until the earliest due record or `idle_poll`, whichever
 // comes first (records made by the CLI or another instance appear without a signal).
 //
 // Stop (or the destructor) ends it within about a second: transfers in flight are aborted and not
-// recorded; their leases lapse (or are released by the next start on a single-instance store).
+// recorded (their leases lapse, or are released by the next start on a single-instance store);
+// outcomes already in hand are recorded first.
 //
 // Thread-safe: Start once, Stop from any thread.
 
@@ -38,6 +45,7 @@ struct WorkerOptions {
   TimeMs idle_poll = 100;         // longest sleep when nothing is due (ms)
   TimeMs error_backoff = kSecond; // after a failed claim (store unavailable)
   Metrics* metrics = &Metrics::None();  // told how each attempt ended; not owned
+  int nice = 10;                  // added to the worker threads' nice value (0: as the API's)
 };
 
 class DeliveryWorker {
@@ -57,6 +65,10 @@ class DeliveryWorker {
  private:
   void Dispatch();
   void Send();
+  // Records `outcomes` in one transaction (a failure is logged: their leases lapse, and the
+  // attempts are made again — delivery is at least once).
+  void RecordOutcomes(const std::vector<AttemptResult>& outcomes);
+  void LowerPriority() const;
 
   DeliveryService& service_;
   HostResolver& resolver_;
@@ -68,9 +80,11 @@ class DeliveryWorker {
   std::atomic<int64_t> recorded_{0};
   std::mutex mu_;
   std::condition_variable work_cv_;      // senders: an attempt is queued, or stop
-  std::condition_variable dispatch_cv_;  // dispatcher: a sender is free, or stop
+  std::condition_variable dispatch_cv_;  // dispatcher: an outcome or a free sender, or stop
   std::deque<PendingAttempt> queue_;     // guarded by mu_
+  std::vector<AttemptResult> outcomes_;  // made, not yet recorded; guarded by mu_
   int busy_ = 0;                         // claimed and not yet recorded; guarded by mu_
+  int senders_running_ = 0;              // guarded by mu_
   std::thread dispatcher_;
   std::vector<std::thread> senders_;
 };
