@@ -3,7 +3,8 @@
 # `cpack -G DEB` from the Release build, checks it with lintian (no errors), installs it with
 # dpkg -i, runs the installed `senderid --version`, verifies the systemd unit (systemd-analyze
 # verify: systemd itself need not run here), and starts the installed binary once as the package's
-# user with the installed configuration on a temporary data directory, until /healthz answers.
+# user with the installed configuration on a temporary data directory, until /healthz answers, then
+# stops it with SIGTERM (setpriv execs the server: no wrapper process between it and the signal).
 # The package is purged again at the end (--keep leaves it installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ systemd-analyze verify /usr/lib/systemd/system/senderid.service
 echo "== the installed binary, as user senderid, with /etc/senderid/senderid.toml" >&2
 data=$(mktemp -d); chown senderid:senderid "$data"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-runuser -u senderid -- /usr/bin/senderid serve --config /etc/senderid/senderid.toml \
+setpriv --reuid senderid --regid senderid --init-groups /usr/bin/senderid serve --config /etc/senderid/senderid.toml \
   --data "$data" --listen "127.0.0.1:$port" >"$data.log" 2>&1 &
 pid=$!
 for _ in $(seq 300); do
