@@ -137,6 +137,7 @@ int RunServe(const CommandLine& cli) {
   StoreConfig store_config = cli.store;
   store_config.migrate = true;            // serve creates or migrates the schema
   store_config.wait_for_database = true;  // and waits for a database that is not there yet
+  store_config.spend_signatures = true;   // and holds the SQLite store's signature journal
   // Outlives the registry (which reports store writes and ARS calls to it) and both servers.
   metrics::PrometheusMetrics metrics(kVersion);
   Result<std::unique_ptr<Registry>> opened = OpenRegistry(store_config, cli.registry, &metrics);

@@ -2,13 +2,65 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "app/wiring.h"
 #include "core/hex.h"
 #include "core/services/authenticator.h"
+#include "app/system_clock.h"
+#include "store/journal/signature_journal.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace senderid {
 namespace {
+
+// Every command but serve: spent signatures are serve's alone (store/journal/).
+class NoLedger final : public SignatureLedger {
+ public:
+  void Spend(std::string, TimeMs, SpendDone done) override { done(Refusal()); }
+  Result<int> Prune(TimeMs) override { return Refusal(); }
+
+ private:
+  static Error Refusal() {
+    return Error(ErrorCode::kInternalError, "request signatures are spent by serve only");
+  }
+};
+
+// "x/senderid.db" → "x/senderid-signatures.journal": beside the store, one per store.
+std::string JournalDirOf(const std::string& db_path) {
+  std::string base = sqlite::SignaturesPathOf(db_path);  // x/senderid-signatures.db
+  if (base.ends_with(".db")) base.resize(base.size() - 3);
+  return base + ".journal";
+}
+
+// Opens serve's journal and moves into it, once, what an older senderid spent in the SQLite
+// ledger; a digest is spent in the journal before the SQLite rows go, so a crash in between
+// leaves it in both (harmless), never in neither.
+Result<std::unique_ptr<SignatureLedger>> OpenJournal(sqlite::SqliteStore& store,
+                                                     const std::string& db_path, TimeMs now) {
+  journal::JournalOptions options;
+  options.dir = JournalDirOf(db_path);
+  SID_ASSIGN_OR_RETURN(std::unique_ptr<journal::SignatureJournal> journal,
+                       journal::SignatureJournal::Open(options));
+  SID_ASSIGN_OR_RETURN(auto legacy, store.TakeSpentSignatures(now));
+  if (!legacy.empty()) {
+    std::mutex mu;
+    std::condition_variable all_done;
+    size_t left = legacy.size();
+    Status failed = OkStatus();
+    for (auto& [digest, keep_until] : legacy)
+      journal->Spend(std::move(digest), keep_until, [&](Result<bool> r) {
+        std::lock_guard lock(mu);
+        if (!r.ok()) failed = std::move(r).error();
+        if (--left == 0) all_done.notify_one();
+      });
+    std::unique_lock lock(mu);
+    all_done.wait(lock, [&] { return left == 0; });
+    SID_TRY(failed);
+  }
+  return std::unique_ptr<SignatureLedger>(std::move(journal));
+}
 
 Result<OpenedStore> OpenSqlite(const StoreConfig& config, const Crypto& crypto) {
   SID_ASSIGN_OR_RETURN(std::string path, SqlitePath(config));
@@ -21,7 +73,12 @@ Result<OpenedStore> OpenSqlite(const StoreConfig& config, const Crypto& crypto) 
   SID_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store,
                        sqlite::SqliteStore::Open(options));
   OpenedStore out;
-  out.ledger = store.get();
+  if (config.spend_signatures) {
+    SID_ASSIGN_OR_RETURN(out.own_ledger, OpenJournal(*store, path, SystemClock().Now()));
+  } else {
+    out.own_ledger = std::make_unique<NoLedger>();
+  }
+  out.ledger = out.own_ledger.get();
   out.store = std::move(store);
   SID_ASSIGN_OR_RETURN(out.file_blobs, FileBlobStore::Open(config.data_dir + "/documents"));
   out.blobs = out.file_blobs.get();

@@ -22,7 +22,9 @@ struct StoreConfig;
 // An open store with its ledger and the documents' bytes.
 struct OpenedStore {
   std::unique_ptr<Store> store;
-  SignatureLedger* ledger = nullptr;          // the store's
+  // SQLite: serve's journal (StoreConfig::spend_signatures), or one that refuses; PostgreSQL: none
+  std::unique_ptr<SignatureLedger> own_ledger;
+  SignatureLedger* ledger = nullptr;          // own_ledger, or the PostgreSQL store's
   pg::PostgresStore* postgres = nullptr;      // the store, when it is PostgreSQL
   std::unique_ptr<FileBlobStore> file_blobs;  // SQLite: <data dir>/documents
   BlobStore* blobs = nullptr;                 // file_blobs, or the PostgreSQL store's

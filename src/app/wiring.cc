@@ -97,6 +97,7 @@ Result<std::unique_ptr<Registry>> OpenRegistry(const StoreConfig& store_config,
   r->store = std::move(opened.store);
   if (metrics != nullptr)
     r->store = std::make_unique<metrics::MeasuredStore>(std::move(r->store), *metrics);
+  r->own_ledger = std::move(opened.own_ledger);
   r->ledger = opened.ledger;
   r->postgres = opened.postgres;
   r->schema = opened.schema;

@@ -44,6 +44,9 @@ struct StoreConfig {
   bool migrate = false;
   // PostgreSQL: an unreachable database is not an error at open (serve keeps trying).
   bool wait_for_database = false;
+  // SQLite: open the spent-signature journal (serve, which holds the store's instance lock); every
+  // other command gets a ledger that refuses.
+  bool spend_signatures = false;
 };
 
 struct VoiceConfig {
@@ -78,7 +81,8 @@ struct Registry {
   std::unique_ptr<json::JsonEventEncoder> events;
   std::unique_ptr<Lifecycle> lifecycle;
   std::unique_ptr<Store> store;
-  SignatureLedger* ledger = nullptr;      // the store's
+  std::unique_ptr<SignatureLedger> own_ledger;  // SQLite (OpenedStore::own_ledger)
+  SignatureLedger* ledger = nullptr;            // own_ledger, or the PostgreSQL store's
   pg::PostgresStore* postgres = nullptr;  // the store, when it is PostgreSQL
   std::optional<pg::SchemaState> schema;  // PostgreSQL: what opening the schema did
   std::string open_error;                 // PostgreSQL: why it could not be opened yet

@@ -25,19 +25,42 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-std::string HmacImpl(const char* digest, std::string_view key, std::string_view message) {
+// One HMAC context per thread and digest, made once: creating a context and fetching its digest
+// by name on every call was most of an HMAC's cost (issue 16). EVP_MAC_init with a new key and no
+// parameters starts a fresh MAC with the digest already set.
+EVP_MAC_CTX* ThreadContext(const char* digest) {
   // EVP_MAC_fetch is costly; fetch once per process and keep it (the handle is thread-safe).
   static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-      OSSL_PARAM_construct_end()};
+  struct Context {
+    EVP_MAC_CTX* ctx = nullptr;
+    ~Context() { EVP_MAC_CTX_free(ctx); }
+  };
+  thread_local Context sha256, md5;
+  Context& slot = std::string_view(digest) == "MD5" ? md5 : sha256;
+  if (slot.ctx == nullptr && mac != nullptr) {
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+        OSSL_PARAM_construct_end()};
+    if (ctx != nullptr && EVP_MAC_CTX_set_params(ctx, params) == 1) {
+      slot.ctx = ctx;
+    } else {
+      EVP_MAC_CTX_free(ctx);
+    }
+  }
+  return slot.ctx;
+}
+
+std::string HmacImpl(const char* digest, std::string_view key, std::string_view message) {
+  EVP_MAC_CTX* ctx = ThreadContext(digest);
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t out_len = 0;
-  const bool ok = ctx != nullptr && EVP_MAC_init(ctx, Bytes(key), key.size(), params) == 1 &&
+  // A zero-length key must still replace the previous one: init takes a non-null pointer.
+  static const unsigned char kEmpty = 0;
+  const unsigned char* k = key.empty() ? &kEmpty : Bytes(key);
+  const bool ok = ctx != nullptr && EVP_MAC_init(ctx, k, key.size(), nullptr) == 1 &&
                   EVP_MAC_update(ctx, Bytes(message), message.size()) == 1 &&
                   EVP_MAC_final(ctx, out, &out_len, sizeof out) == 1;
-  EVP_MAC_CTX_free(ctx);
   if (!ok) std::abort();  // only on a broken OpenSSL installation
   return std::string(reinterpret_cast<const char*>(out), out_len);
 }
@@ -113,7 +136,16 @@ bool DefaultCrypto::VerifyPassword(std::string_view hash, std::string_view passw
 }
 
 std::string DefaultCrypto::KeyedHash(std::string_view purpose, std::string_view data) const {
-  return HmacImpl("SHA256", DeriveKey(master_key_, purpose), data);
+  std::string key;
+  {
+    // A handful of fixed purposes; deriving the key again on every signed request cost an HMAC.
+    std::lock_guard lock(derived_mu_);
+    auto it = derived_.find(purpose);
+    if (it == derived_.end())
+      it = derived_.emplace(std::string(purpose), DeriveKey(master_key_, purpose)).first;
+    key = it->second;
+  }
+  return HmacImpl("SHA256", key, data);
 }
 
 void SystemRandom::Fill(uint8_t* out, size_t n) {

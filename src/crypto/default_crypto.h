@@ -2,6 +2,9 @@
 // The production Crypto and Random ports: OpenSSL 3 (HMAC via EVP_MAC, CRYPTO_memcmp, RAND_bytes) and
 // libsodium (XChaCha20-Poly1305 for secrets at rest). Thread-safe.
 
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -33,6 +36,8 @@ class DefaultCrypto final : public Crypto {
  private:
   std::string master_key_;
   std::string seal_key_;
+  mutable std::mutex derived_mu_;
+  mutable std::map<std::string, std::string, std::less<>> derived_;  // KeyedHash keys by purpose
 };
 
 class SystemRandom final : public Random {

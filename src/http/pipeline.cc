@@ -54,7 +54,9 @@ void Pipeline::Serve(const ExchangePtr& exchange, const RouteMatch& route) {
     Result<const std::string*> header = AuthorizationOf(exchange->request());
     if (!header.ok())
       return exchange->Respond(ErrorAnswer(header.error(), exchange->request().request_id));
-    // The ledger answers on its own thread: the handler goes back to a worker.
+    if (route.route->access == Access::kRead) return ServeRead(exchange, route, *header, token);
+    // A write waits for its signature to be spent; the ledger answers on its own thread, so the
+    // handler goes back to a worker.
     services_.auth.Authenticate(
         *header, ScopeOf(route.route->access),
         [this, exchange, route, token](Result<AuthContext> auth) {
@@ -64,6 +66,23 @@ void Pipeline::Serve(const ExchangePtr& exchange, const RouteMatch& route) {
             Run(exchange, route, auth);
           });
         });
+  });
+}
+
+void Pipeline::ServeRead(const ExchangePtr& exchange, const RouteMatch& route,
+                         const std::string* header, const InFlight& token) {
+  const std::string& id = exchange->request().request_id;
+  Result<Authenticator::Checked> checked = services_.auth.Check(header, kScopeRead);
+  if (!checked.ok()) return exchange->Respond(ErrorAnswer(checked.error(), id));
+  // A read changes nothing, so it runs while its signature is being spent, and its answer waits
+  // for the ledger: no hand-off back to a worker, and the fsync overlaps the handler's work.
+  auto response = std::make_shared<Response>(
+      checked->outcome.ok() ? Handle(exchange, route, *checked->outcome)
+                            : ErrorAnswer(checked->outcome.error(), id));
+  services_.auth.Spend(*checked, [exchange, response, token](Status spent) {
+    if (!spent.ok())
+      return exchange->Respond(ErrorAnswer(spent.error(), exchange->request().request_id));
+    exchange->Respond(std::move(*response));
   });
 }
 
@@ -83,7 +102,8 @@ bool Pipeline::WaitIdle(std::chrono::milliseconds timeout) {
   return idle_.wait_for(lock, timeout, [&] { return in_flight_ == 0; });
 }
 
-void Pipeline::Run(const ExchangePtr& exchange, const RouteMatch& route, const AuthContext& auth) {
+Response Pipeline::Handle(const ExchangePtr& exchange, const RouteMatch& route,
+                          const AuthContext& auth) {
   const Request& request = exchange->request();
   Response response;
   try {
@@ -95,7 +115,11 @@ void Pipeline::Run(const ExchangePtr& exchange, const RouteMatch& route, const A
     response = ErrorAnswer(HttpError::kInternal, "handler threw", request.request_id);
   }
   response.log_account = auth.account.account_id;
-  exchange->Respond(std::move(response));
+  return response;
+}
+
+void Pipeline::Run(const ExchangePtr& exchange, const RouteMatch& route, const AuthContext& auth) {
+  exchange->Respond(Handle(exchange, route, auth));
 }
 
 }  // namespace senderid::http

@@ -4,8 +4,10 @@
 //   body in   (I/O thread)  → Serve: unknown route 404 / wrong method 405 at once (nothing spent);
 //                             an inline route (/healthz) answered here; anything else offloaded
 //   worker                  → authenticate (key lookup, HMAC), spend the signature in the ledger
-//   ledger thread           → hand back to a worker
-//   worker                  → the route's handler: decode → one service call → encode → Respond
+//   a write:  ledger thread → hand back to a worker
+//             worker        → the route's handler: decode → one service call → encode → Respond
+//   a read:   worker        → the handler runs at once, while the signature is being spent
+//             ledger thread → Respond with its answer (or the ledger's refusal)
 // Blocking work never runs on an I/O thread. Thread-safe.
 
 #include <chrono>
@@ -37,7 +39,12 @@ class Pipeline final : public Handler {
   using InFlight = std::shared_ptr<void>;
   InFlight Enter();
 
-  // Runs the route's handler (an exception becomes a 500) and answers.
+  // A read route (Access::kRead), on a worker: see the top of this file.
+  void ServeRead(const ExchangePtr& exchange, const RouteMatch& route, const std::string* header,
+                 const InFlight& token);
+  // Runs the route's handler; an exception becomes a 500.
+  Response Handle(const ExchangePtr& exchange, const RouteMatch& route, const AuthContext& auth);
+  // Handle, and answer.
   void Run(const ExchangePtr& exchange, const RouteMatch& route, const AuthContext& auth);
 
   ApiOptions options_;

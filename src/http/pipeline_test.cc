@@ -239,12 +239,21 @@ TEST_F(PipelineTest, StoreRoutesAreOffloadedAuthenticatedAndHandled) {
   EXPECT_FALSE(pipeline_->WaitIdle(10ms)) << "a request is in the pipeline";
   std::optional<Response> r = exchange->Drive();
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(exchange->offloads(), 2) << "authenticate, then the handler, each on a worker";
+  EXPECT_EQ(exchange->offloads(), 1)
+      << "a read: authentication and handler on one worker, the answer after the ledger's";
   EXPECT_EQ(r->status, 200) << r->body;
   const nlohmann::json doc = nlohmann::json::parse(r->body);
   EXPECT_EQ(doc["accountId"], creds_.account_id);
   EXPECT_EQ(r->log_account, creds_.account_id);
   EXPECT_TRUE(pipeline_->WaitIdle(1s));
+
+  // A write runs its handler only once its signature is spent: back on a worker.
+  auto write = Start(MakeRequest("POST", "/senderid/v1/numbers", {{"Authorization", Signed(creds_)}},
+                                 R"({"phoneNumber":"01012345678"})"));
+  std::optional<Response> created = write->Drive();
+  ASSERT_TRUE(created.has_value());
+  EXPECT_EQ(write->offloads(), 2) << "authenticate, then the handler, each on a worker";
+  EXPECT_EQ(created->status, 200) << created->body;
 }
 
 TEST_F(PipelineTest, AuthorizationHeaderRules) {

@@ -1,5 +1,6 @@
 // The SQLite store under the contract suite: a fresh file in a fresh temporary directory per test,
-// reopened on the same file to simulate a restart.
+// reopened on the same file to simulate a restart. Its ledger is serve's: the signature journal
+// beside it (store/journal/).
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/journal/signature_journal.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tests/contract/store_under_test.h"
 
@@ -56,10 +58,11 @@ class SqliteUnderTest final : public StoreUnderTest {
   }
 
   Store& store() override { return *store_; }
-  SignatureLedger& ledger() override { return *store_; }
+  SignatureLedger& ledger() override { return *journal_; }
   bool durable() const override { return true; }
   Status Reopen() override {
-    store_.reset();  // closes the files first, as a stopped server would
+    journal_.reset();  // closes the files first, as a stopped server would
+    store_.reset();
     sqlite::SqliteOptions options;
     options.path = (dir_.path() / "senderid.db").string();
     // NORMAL (WAL) survives a crash of the process, which is all a reopen simulates; fast.
@@ -68,6 +71,13 @@ class SqliteUnderTest final : public StoreUnderTest {
     Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(options);
     if (!opened.ok()) return std::move(opened).error();
     store_ = std::move(opened).value();
+    journal::JournalOptions journal_options;
+    journal_options.dir = (dir_.path() / "senderid-signatures.journal").string();
+    journal_options.sync = false;  // as synchronous_full above
+    Result<std::unique_ptr<journal::SignatureJournal>> journal =
+        journal::SignatureJournal::Open(journal_options);
+    if (!journal.ok()) return std::move(journal).error();
+    journal_ = std::move(journal).value();
     return OkStatus();
   }
   std::unique_ptr<StoreUnderTest> ForceRetry() override { return Make(/*force_retry=*/true); }
@@ -78,6 +88,7 @@ class SqliteUnderTest final : public StoreUnderTest {
   const bool force_retry_;
   TempDir dir_;  // declared before store_: removed after the store has closed its files
   std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<journal::SignatureJournal> journal_;
 };
 
 }  // namespace

@@ -41,40 +41,39 @@ Result<AuthContext> Authenticator::AuthenticateAndWait(const std::string* header
 }
 
 void Authenticator::Authenticate(const std::string* header, Scope required_scope, Done done) {
-  Result<Verified> verified = Verify(header);
-  if (!verified.ok()) return done(std::move(verified).error());
-  auto found = std::make_shared<Verified>(std::move(verified).value());
-  std::string digest = found->digest;
-  const TimeMs keep_until = found->keep_until;
+  Result<Checked> checked = Check(header, required_scope);
+  if (!checked.ok()) return done(std::move(checked).error());
+  auto found = std::make_shared<Checked>(std::move(checked).value());
   // The signature is spent by now: Forbidden comes after the ledger's answer, never instead of it.
-  ledger_.Spend(std::move(digest), keep_until,
-                [found, required_scope, done = std::move(done)](Result<bool> fresh) {
-                  if (!fresh.ok()) return done(std::move(fresh).error());
-                  if (!*fresh)
-                    return done(Error(ErrorCode::kDuplicatedSignature,
-                                      std::string(text::message::kSignatureReplayed)));
-                  if (!found->account || found->account->state != ActiveState::kActive)
-                    return done(Error(ErrorCode::kForbidden,
-                                      std::string(text::message::kAccountInactive)));
-                  if ((found->key.scopes & required_scope) == 0)
-                    return done(
-                        Error(ErrorCode::kForbidden, std::string(text::message::kScopeMissing)));
-                  done(AuthContext{std::move(*found->account), std::move(found->key.api_key),
-                                   found->key.scopes});
-                });
+  Spend(*found, [found, done = std::move(done)](Status spent) {
+    if (!spent.ok()) return done(std::move(spent).error());
+    done(std::move(found->outcome));
+  });
 }
 
-Result<Authenticator::Verified> Authenticator::Verify(const std::string* header) {
+void Authenticator::Spend(const Checked& checked, std::function<void(Status)> done) {
+  ledger_.Spend(checked.digest, checked.keep_until, [done = std::move(done)](Result<bool> fresh) {
+    if (!fresh.ok()) return done(std::move(fresh).error());
+    if (!*fresh)
+      return done(
+          Error(ErrorCode::kDuplicatedSignature, std::string(text::message::kSignatureReplayed)));
+    done(OkStatus());
+  });
+}
+
+Result<Authenticator::Checked> Authenticator::Check(const std::string* header,
+                                                    Scope required_scope) {
   if (header == nullptr)
     return Error(ErrorCode::kInvalidAPIKey, std::string(text::message::kAuthorizationMissing));
   SID_ASSIGN_OR_RETURN(AuthorizationHeader auth, ParseAuthorizationHeader(*header));
-  Verified v;
+  StoredApiKey key;
+  std::optional<Account> account;
   SID_TRY(store_.Read([&](ReadTx& tx) -> Status {
-    SID_ASSIGN_OR_RETURN(std::optional<StoredApiKey> key, tx.accounts().FindKey(auth.api_key));
-    if (!key || key->state != ActiveState::kActive)
+    SID_ASSIGN_OR_RETURN(std::optional<StoredApiKey> found, tx.accounts().FindKey(auth.api_key));
+    if (!found || found->state != ActiveState::kActive)
       return Error(ErrorCode::kInvalidAPIKey, std::string(text::message::kInvalidApiKey));
-    v.key = std::move(*key);
-    SID_ASSIGN_OR_RETURN(v.account, tx.accounts().Find(v.key.account_id));
+    key = std::move(*found);
+    SID_ASSIGN_OR_RETURN(account, tx.accounts().Find(key.account_id));
     return OkStatus();
   }));
 
@@ -89,15 +88,22 @@ Result<Authenticator::Verified> Authenticator::Verify(const std::string* header)
     return Error(ErrorCode::kRequestTimeTooSkewed, std::string(text::message::kTimeTooSkewed));
 
   SID_ASSIGN_OR_RETURN(std::string secret,
-                       crypto_.Open(v.key.sealed_secret, SecretBinding(v.key.api_key)));
+                       crypto_.Open(key.sealed_secret, SecretBinding(key.api_key)));
   const std::string expected = ToHex(crypto_.Hmac(auth.algorithm, secret, auth.date + auth.salt));
   if (!crypto_.ConstantTimeEquals(expected, auth.signature))
     return Error(ErrorCode::kSignatureDoesNotMatch, std::string(text::message::kSignatureMismatch));
-  v.digest = SignatureDigest(crypto_, auth.signature);
+  Checked checked;
+  checked.digest = SignatureDigest(crypto_, auth.signature);
   // The text of the date is acceptable as long as either reading of it is in the window; the
   // literal (UTC) reading is the later one, so remembering until then covers both.
-  v.keep_until = date->utc + options_.window + kSecond;
-  return v;
+  checked.keep_until = date->utc + options_.window + kSecond;
+  if (!account || account->state != ActiveState::kActive)
+    checked.outcome = Error(ErrorCode::kForbidden, std::string(text::message::kAccountInactive));
+  else if ((key.scopes & required_scope) == 0)
+    checked.outcome = Error(ErrorCode::kForbidden, std::string(text::message::kScopeMissing));
+  else
+    checked.outcome = AuthContext{std::move(*account), std::move(key.api_key), key.scopes};
+  return checked;
 }
 
 Result<int> Authenticator::PruneSpentSignatures() { return ledger_.Prune(clock_.Now()); }

@@ -27,6 +27,14 @@ class Authenticator {
  public:
   using Done = std::function<void(Result<AuthContext>)>;
 
+  // A request whose header, key, date window and signature checked out: what spending it needs,
+  // and what it will be once spent.
+  struct Checked {
+    std::string digest;
+    TimeMs keep_until = 0;
+    Result<AuthContext> outcome = Error(ErrorCode::kInternalError, "not checked");  // or Forbidden
+  };
+
   Authenticator(Store& store, SignatureLedger& ledger, const Crypto& crypto, const Clock& clock,
                 AuthOptions options);
 
@@ -39,6 +47,15 @@ class Authenticator {
   // The same, waiting for the answer (CLI, tests).
   Result<AuthContext> AuthenticateAndWait(const std::string* header, Scope required_scope);
 
+  // Authenticate in two halves, for a caller that does its work while the signature is being
+  // spent and answers only once it is (a read: nothing it does needs undoing). Check runs every
+  // check that comes before the ledger on the caller's thread — an error here spends nothing —
+  // and decides the outcome (account active, scope); Spend spends the signature: `done` gets OK
+  // once it is durably spent (then `outcome` stands), kDuplicatedSignature for a replay, or why it
+  // could not be recorded — on a ledger thread, or at once.
+  Result<Checked> Check(const std::string* header, Scope required_scope);
+  void Spend(const Checked& checked, std::function<void(Status)> done);
+
   // Forgets spent signatures that can no longer be replayed; returns how many.
   Result<int> PruneSpentSignatures();
 
@@ -49,15 +66,6 @@ class Authenticator {
   static std::string SignatureDigest(const Crypto& crypto, std::string_view signature);
 
  private:
-  // A request whose key, date window and signature checked out, with what recording needs.
-  struct Verified {
-    StoredApiKey key;
-    std::optional<Account> account;
-    std::string digest;
-    TimeMs keep_until = 0;
-  };
-  // Header shape → key → date window → signature (SPEC §2 order), without touching the ledger.
-  Result<Verified> Verify(const std::string* header);
 
   Store& store_;
   SignatureLedger& ledger_;

@@ -570,5 +570,35 @@ TEST_F(AuthenticatorTest, LedgerFailureIsTheAnswer) {
   EXPECT_EQ(answers[0], ErrorCode::kServiceUnavailable) << "never accepted without being spent";
 }
 
+TEST_F(AuthenticatorTest, CheckSpendsNothingAndSpendAnswersOnlyAfterTheLedger) {
+  // The two halves a read uses: Check decides, Spend's answer is the ledger's.
+  DeferredLedger ledger;
+  Authenticator auth(store(), ledger, crypto_, clock_, AuthOptions{});
+  const std::string h = SignedNow();
+  Result<Authenticator::Checked> checked = auth.Check(&h, kScopeRead);
+  ASSERT_TRUE(checked.ok()) << checked.error().message;
+  EXPECT_TRUE(ledger.TakeAll().empty()) << "Check spends nothing";
+  ASSERT_TRUE(checked->outcome.ok());
+  EXPECT_EQ(checked->outcome->account.account_id, creds_.account_id);
+
+  std::vector<std::optional<ErrorCode>> answers;
+  auto record = [&](Status s) { answers.push_back(test::CodeOf(s)); };
+  auth.Spend(*checked, record);
+  EXPECT_TRUE(answers.empty());
+  std::vector<DeferredLedger::Pending> spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  EXPECT_EQ(spent[0].digest, checked->digest);
+  spent[0].done(Error(ErrorCode::kServiceUnavailable, "disk full"));
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0], ErrorCode::kServiceUnavailable);
+
+  auth.Spend(*checked, record);
+  spent = ledger.TakeAll();
+  ASSERT_EQ(spent.size(), 1u);
+  spent[0].done(false);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1], ErrorCode::kDuplicatedSignature);
+}
+
 }  // namespace
 }  // namespace senderid

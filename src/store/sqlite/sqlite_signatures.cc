@@ -19,4 +19,12 @@ Result<int> SqliteSignatures::Prune(TimeMs now) {
   return st.Run();
 }
 
+Result<std::vector<std::pair<std::string, TimeMs>>> SqliteSignatures::Unexpired(TimeMs now) {
+  SID_ASSIGN_OR_RETURN(
+      Statement st,
+      conn_.Prepare("SELECT digest, keep_until FROM replay.spent_signatures WHERE keep_until >= ?"));
+  st.Bind(1, now);
+  return st.Collect([](const Statement& row) { return std::make_pair(row.Blob(0), row.Int(1)); });
+}
+
 }  // namespace senderid::sqlite

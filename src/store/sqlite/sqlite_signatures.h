@@ -4,7 +4,10 @@
 // SqliteStore runs each as a single-statement job of the group commit. Not thread-safe: the writer
 // thread only. Errors as StoreError maps them.
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/time.h"
@@ -21,6 +24,8 @@ class SqliteSignatures {
   Result<bool> Spend(std::string_view digest, TimeMs keep_until);
   // Deletes the digests whose keep_until is before `now`; how many. One statement.
   Result<int> Prune(TimeMs now);
+  // Every digest kept until `now` or later, with its keep_until. One statement.
+  Result<std::vector<std::pair<std::string, TimeMs>>> Unexpired(TimeMs now);
 
  private:
   Connection& conn_;

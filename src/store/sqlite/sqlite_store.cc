@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <future>
+#include <limits>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -77,6 +78,32 @@ class PruneJob final : public WriteJob {
   std::promise<Result<int>> promise_;
 };
 
+// SqliteStore::TakeSpentSignatures: one SELECT and one DELETE of every row, in one transaction.
+class TakeSpentJob final : public WriteJob {
+ public:
+  explicit TakeSpentJob(TimeMs now) : WriteJob(Shape::kGeneral), now_(now) {}
+  std::future<Result<std::vector<std::pair<std::string, TimeMs>>>> answer() {
+    return promise_.get_future();
+  }
+
+  Status Run(Connection& writer) override {
+    SqliteSignatures signatures(writer);
+    SID_ASSIGN_OR_RETURN(rows_, signatures.Unexpired(now_));
+    SID_ASSIGN_OR_RETURN(int removed, signatures.Prune(std::numeric_limits<TimeMs>::max()));
+    (void)removed;
+    return OkStatus();
+  }
+  void Finish(Status result) override {
+    if (!result.ok()) return promise_.set_value(std::move(result).error());
+    promise_.set_value(std::move(rows_));
+  }
+
+ private:
+  const TimeMs now_;
+  std::vector<std::pair<std::string, TimeMs>> rows_;
+  std::promise<Result<std::vector<std::pair<std::string, TimeMs>>>> promise_;
+};
+
 }  // namespace
 
 std::string SignaturesPathOf(const std::string& path) {
@@ -133,6 +160,13 @@ class SqliteStore::Impl {
 
   void Spend(std::string digest, TimeMs keep_until, SpendDone done) {
     writer_.Submit(std::make_unique<SpendJob>(std::move(digest), keep_until, std::move(done)));
+  }
+
+  Result<std::vector<std::pair<std::string, TimeMs>>> TakeSpentSignatures(TimeMs now) {
+    auto job = std::make_unique<TakeSpentJob>(now);
+    auto answer = job->answer();
+    writer_.Submit(std::move(job));
+    return answer.get();
   }
 
   Result<int> Prune(TimeMs now) {
@@ -198,5 +232,9 @@ void SqliteStore::Spend(std::string digest, TimeMs keep_until, SpendDone done) {
 }
 
 Result<int> SqliteStore::Prune(TimeMs now) { return impl_->Prune(now); }
+
+Result<std::vector<std::pair<std::string, TimeMs>>> SqliteStore::TakeSpentSignatures(TimeMs now) {
+  return impl_->TakeSpentSignatures(now);
+}
 
 }  // namespace senderid::sqlite

@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/ports/signature_ledger.h"
 #include "core/ports/store.h"
@@ -56,6 +58,11 @@ class SqliteStore final : public Store, public SignatureLedger {
 
   void Spend(std::string digest, TimeMs keep_until, SpendDone done) override;
   Result<int> Prune(TimeMs now) override;
+
+  // Every spent signature of this file's ledger still kept at `now`, and removes them all from it
+  // (in one transaction): serve keeps spent signatures in a journal (store/journal/) since
+  // issue 16 and moves over, once, what an older senderid spent here.
+  Result<std::vector<std::pair<std::string, TimeMs>>> TakeSpentSignatures(TimeMs now);
 
  private:
   class Impl;
