@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+import openapi_check
 from conftest import BINARY, REQUEST_TIMEOUT, Resp, free_port, pg_store_args
 
 ADMIN = "/admin/v1"
@@ -39,7 +40,8 @@ def make_operator(server, name, role="reviewer", password=PASSWORD, operator="ro
 
 def admin_raw(server, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
     """One request to the admin listener; `body` is bytes/str/None, headers as given (http.client
-    adds Host: 127.0.0.1:PORT unless one is given)."""
+    adds Host: 127.0.0.1:PORT unless one is given). Every answer is checked against
+    docs/openapi/admin.json (openapi_check.check_admin; a mismatch fails the test)."""
     if isinstance(body, str):
         body = body.encode("utf-8")
     conn = http.client.HTTPConnection("127.0.0.1", server.admin_port, timeout=timeout)
@@ -53,7 +55,9 @@ def admin_raw(server, method, path, body=None, headers=None, timeout=REQUEST_TIM
             conn.putheader("Content-Length", str(len(body)))
         conn.endheaders(body)
         r = conn.getresponse()
-        return Resp(r.status, list(r.getheaders()), r.read())
+        resp = Resp(r.status, list(r.getheaders()), r.read())
+        openapi_check.check_admin(method, path, resp.status, resp.headers, resp.body)
+        return resp
     finally:
         conn.close()
 

@@ -876,7 +876,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def openapi_conformance():
-    """Every answer a test received matches docs/openapi/customer.json (tests/api/openapi_check.py)."""
+    """Every answer a test received matches docs/openapi/customer.json or, from an admin listener,
+    admin.json (tests/api/openapi_check.py)."""
     yield
     mismatches = openapi_check.take_mismatches()
     if mismatches:

@@ -1,13 +1,16 @@
 """Checks real answers against the OpenAPI documents (SPEC §14): the documents cannot drift from the server.
 
-conftest.http_request hands every answer it receives to `check()`, which finds the operation of
-(route template, method) in docs/openapi/customer.json (admin.json for `/admin/…` and `/metrics`,
-the paths only the admin listener of SPEC §13 answers), the response of the answer's status, and
-validates the body against that response's schema (JSON Schema 2020-12, Debian's python3-jsonschema).
-What fails:
+conftest.http_request hands every answer of a customer listener to `check()`, which finds the
+operation of (route template, method) in docs/openapi/customer.json, the response of the answer's
+status, and validates the body against that response's schema (JSON Schema 2020-12, Debian's
+python3-jsonschema); admin_support.admin_raw hands every answer of an admin listener (SPEC §13) —
+its API, console, /metrics, /healthz, /readyz — to `check_admin()`, which does the same with
+docs/openapi/admin.json. What fails:
   - a status the operation does not document, a Content-Type it does not list, a body its schema refuses;
   - an answer to a path the document lacks, unless it is 404 ResourceNotFound;
-  - an answer to a documented path with a method the document lacks, unless it is 405 MethodNotAllowed.
+  - an answer to a documented path with a method the document lacks, unless it is 405 MethodNotAllowed;
+    (on either, a 421 MisdirectedRequest passes where the document has that response: admin.json,
+    as the admin listener checks `Host` before routing).
 
 Mismatches are recorded, not raised where the request was made — so that neither a request made on
 another thread (concurrency tests) nor a caller that catches AssertionError (polling loops) can hide
@@ -136,19 +139,30 @@ def _header(headers, name):
     return None
 
 
-def _routing_error(doc, name, status, headers, body, where):
-    """True when the answer is the document's component response `name` (404/405 of routing)."""
+# The answers a server gives before (or instead of) finding an operation, by component response:
+# 404 for a path no route has, 405 for a method the path lacks, and — on the admin listener, whose
+# Host check comes first (SPEC §13) — 421 on any path. A document without the component allows none.
+_ROUTING = {"ResourceNotFound": 404, "MethodNotAllowed": 405, "MisdirectedRequest": 421}
+
+
+def _routing_error(doc, names, method, status, headers, body, where):
+    """True when the answer is one of the document's component responses `names` (routing errors);
+    an answer to HEAD has no body, so there its status decides."""
+    names = [n for n in names if n in doc.doc.get("components", {}).get("responses", {})]
+    if method.upper() == "HEAD" and not body:
+        return any(status == _ROUTING[n] for n in names)
     try:
         value = json.loads(body.decode("utf-8"))
     except ValueError:
         return False
-    expected = {"ResourceNotFound": 404, "MethodNotAllowed": 405}[name]
-    if status != expected or not isinstance(value, dict) or value.get("errorCode") != name:
-        return False
-    pointer = f"#/components/responses/{name}"
-    schema = doc.deref({"$ref": pointer})["content"]["application/json"]["schema"]
-    doc.validate(pointer, schema, value, where)
-    return True
+    for name in names:
+        if status != _ROUTING[name] or not isinstance(value, dict) or value.get("errorCode") != name:
+            continue
+        pointer = f"#/components/responses/{name}"
+        schema = doc.deref({"$ref": pointer})["content"]["application/json"]["schema"]
+        doc.validate(pointer, schema, value, where)
+        return True
+    return False
 
 
 def verify(doc, method, target, status, headers, body):
@@ -158,13 +172,13 @@ def verify(doc, method, target, status, headers, body):
     where = f"{method} {target[:120]} → {status}"
     template = doc.route(path)
     if template is None:
-        if _routing_error(doc, "ResourceNotFound", status, headers, body, where):
+        if _routing_error(doc, ("ResourceNotFound", "MisdirectedRequest"), method, status, headers, body, where):
             return
         raise Mismatch(f"{where}: the server answers a path that {doc.path.name} lacks")
     item = doc.doc["paths"][template]
     operation = item.get(method.lower())
     if operation is None:
-        if _routing_error(doc, "MethodNotAllowed", status, headers, body, where):
+        if _routing_error(doc, ("MethodNotAllowed", "MisdirectedRequest"), method, status, headers, body, where):
             return
         raise Mismatch(f"{where}: {doc.path.name} has no {method} on {template}")
     responses = operation["responses"]
@@ -197,17 +211,27 @@ def verify(doc, method, target, status, headers, body):
     doc.validate(pointer, schema, value, where)
 
 
-def check(method, target, status, headers, body):
-    """The hook conftest.http_request calls with every answer from a senderid server's customer
-    listener (the admin listener's answers come through admin_support.admin_raw, not checked yet):
-    there an /admin path is a path the customer document lacks, answered 404."""
+def _record(doc, method, target, status, headers, body):
     if not ENABLED:
         return
     try:
-        verify(customer(), method, target, status, headers, body)
+        verify(doc, method, target, status, headers, body)
     except Mismatch as e:
         with _lock:
             _mismatches.append(str(e))
+
+
+def check(method, target, status, headers, body):
+    """The hook conftest.http_request calls with every answer from a senderid server's customer
+    listener: there an /admin path is a path the customer document lacks, answered 404."""
+    _record(customer(), method, target, status, headers, body)
+
+
+def check_admin(method, target, status, headers, body):
+    """The hook admin_support.admin_raw calls with every answer from a server's admin listener
+    (SPEC §13): every path it answers — the API, the console, /metrics, /healthz — is in admin.json;
+    any other (a customer path) is a path admin.json lacks, answered 404."""
+    _record(admin(), method, target, status, headers, body)
 
 
 def take_mismatches():

@@ -160,3 +160,92 @@ def test_checker_takes_admin_paths_to_the_admin_document():
                              _body({"data": [], "nextKey": None, "extra": True}))
     openapi_check.verify(openapi_check.admin(), "GET", "/admin/v1/reviews", 401, JSON,
                          _body({"errorCode": "Unauthorized", "errorMessage": "x"}))
+
+
+def test_every_admin_route_of_the_server_is_documented():
+    """src/http/admin/admin_routes.cc is the admin listener's route table (API, console, /metrics,
+    health): each (method, path) must be in admin.json, as admin_raw's answers are checked against it."""
+    routes = re.findall(r'\{"([A-Z]+)", "(/[^"]*)"', (REPO / "src" / "http" / "admin" / "admin_routes.cc").read_text())
+    assert len(routes) >= 25, f"route table not understood: {routes}"
+    paths = json.loads((DOCS / "admin.json").read_bytes())["paths"]
+    missing = [f"{m} {p}" for m, p in routes if m.lower() not in paths.get(p, {})]
+    assert not missing, f"admin routes the document lacks: {missing}"
+
+
+# The checker on the admin document: each case is an answer of the admin listener that admin.json
+# does not describe, so it must be refused.
+REVIEWS_PAGE = {"data": [], "nextKey": None}
+OPERATOR = {"name": "kim", "role": "reviewer", "status": "ACTIVE"}
+HTML = [("Content-Type", "text/html; charset=utf-8")]
+
+
+@pytest.mark.parametrize("method, target, status, headers, value, why", [
+    ("GET", "/admin/v1/reviews", 200, JSON, dict(REVIEWS_PAGE, extra=True), "an undocumented field"),
+    ("GET", "/admin/v1/reviews", 200, JSON, {"data": []}, "nextKey missing"),
+    ("GET", "/admin/v1/session", 200, JSON, {"operator": {"name": "kim", "role": "reviewer"}}, "no csrfToken"),
+    ("GET", "/admin/v1/operators", 200, JSON, {"data": [dict(OPERATOR, status="ENABLED")], "nextKey": None},
+     "a status operators do not have"),
+    ("POST", "/admin/v1/keys/NCSAYU7YDBXYORXC/revoke", 200, JSON, {"apiKey": "NCSAYU7YDBXYORXC"}, "no status"),
+    ("POST", "/admin/v1/operators", 418, JSON, {"errorCode": "X", "errorMessage": "x"}, "an undocumented status"),
+    ("POST", "/admin/v1/operators", 409, JSON, {"errorCode": "ReviewClaimed", "errorMessage": "x"},
+     "a code not of this endpoint"),
+    ("POST", "/admin/v1/reviews/R1/claim", 409, JSON, {"errorCode": "ReviewClaimed"}, "no errorMessage"),
+    ("GET", "/admin/v1/nowhere", 200, JSON, {}, "a path the document lacks"),
+    ("GET", "/senderid/v1/numbers", 200, JSON, DOC_OK, "a customer path on the admin listener"),
+    ("GET", "/admin/v1/nowhere", 421, JSON, {"errorCode": "Forbidden", "errorMessage": "x"}, "421 of another code"),
+    ("HEAD", "/admin/v1/reviews", 200, JSON, None, "a method the document lacks"),
+    ("GET", "/admin/", 200, JSON, {}, "the console's page as JSON"),
+    ("GET", "/admin/assets/app.js", 200, HTML, "x", "a script as HTML"),
+    ("GET", "/metrics", 200, JSON, {}, "metrics as JSON"),
+])
+def test_checker_refuses_admin_answers_the_document_does_not_describe(method, target, status, headers, value, why):
+    body = b"" if value is None else value.encode() if isinstance(value, str) else _body(value)
+    with pytest.raises(openapi_check.Mismatch):
+        openapi_check.verify(openapi_check.admin(), method, target, status, headers, body)
+
+
+def test_checker_accepts_admin_answers_the_document_describes():
+    doc = openapi_check.admin()
+    openapi_check.verify(doc, "GET", "/admin/v1/operators", 200, JSON, _body({"data": [OPERATOR], "nextKey": None}))
+    openapi_check.verify(doc, "POST", "/admin/v1/operators", 409, JSON,
+                         _body({"errorCode": "AlreadyRegistered", "errorMessage": "x"}))
+    openapi_check.verify(doc, "POST", "/admin/v1/keys/NCSAYU7YDBXYORXC/revoke", 200, JSON,
+                         _body({"apiKey": "NCSAYU7YDBXYORXC", "status": "INACTIVE"}))
+    openapi_check.verify(doc, "HEAD", "/admin/v1/reviews", 405, JSON,
+                         _body({"errorCode": "MethodNotAllowed", "errorMessage": "x"}))
+    openapi_check.verify(doc, "HEAD", "/admin/", 405, JSON, b"")
+    openapi_check.verify(doc, "GET", "/nowhere", 421, JSON,
+                         _body({"errorCode": "MisdirectedRequest", "errorMessage": "x"}))
+    openapi_check.verify(doc, "GET", "/admin/", 200, HTML, b"<!doctype html>")
+    openapi_check.verify(doc, "GET", "/metrics", 200, [("Content-Type", "text/plain; version=0.0.4")], b"up 1\n")
+
+
+def test_admin_listener_answers_reach_the_checker(admin_server, monkeypatch, tmp_path):
+    """admin_raw hands its answers to the checker: against a copy of admin.json whose /healthz answer
+    needs a field the server does not send, a real GET /healthz is recorded as a mismatch."""
+    doc = json.loads((DOCS / "admin.json").read_bytes())
+    health = doc["components"]["schemas"]["Health"]
+    health.setdefault("properties", {})["uptime"] = {"type": "integer"}
+    health["required"] = [*health.get("required", []), "uptime"]
+    (tmp_path / "admin.json").write_text(json.dumps(doc))
+    broken = openapi_check.Document(tmp_path / "admin.json")
+    monkeypatch.setattr(openapi_check, "admin", lambda: broken)
+    openapi_check.take_mismatches()
+    r = admin_raw(admin_server, "GET", "/healthz")
+    assert r.status == 200, r
+    taken = openapi_check.take_mismatches()
+    assert len(taken) == 1 and "uptime" in taken[0] and "/healthz" in taken[0], taken
+
+
+def test_admin_pipeline_answers_before_any_handler_are_documented(admin_server):
+    """What the admin pipeline answers on any route before its handler runs — a cross-site request, a
+    body that is not JSON, one over the limit, a foreign Host, HEAD — is in admin.json for public
+    routes too (the autouse check fails the test otherwise)."""
+    assert admin_raw(admin_server, "GET", "/metrics", headers={"Sec-Fetch-Site": "cross-site"}).status == 403
+    assert admin_raw(admin_server, "GET", "/healthz", "hi", {"Content-Type": "text/plain"}).status == 415
+    big = admin_raw(admin_server, "POST", "/admin/v1/session", "x" * 70_000, {"Content-Type": "application/json"})
+    assert big.status == 413, big
+    assert admin_raw(admin_server, "GET", "/nowhere", headers={"Host": "evil.example"}).status == 421
+    assert admin_raw(admin_server, "HEAD", "/admin/").status == 405
+    assert admin_raw(admin_server, "GET", "/admin/assets/index.html").status == 404
+    assert admin_raw(admin_server, "GET", "/senderid/v1/numbers").status == 404
