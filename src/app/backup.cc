@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include "crypto/default_crypto.h"
 #include "crypto/sha256.h"
 #include "json/backup_codec.h"
+#include "store/journal/signature_journal.h"
 #include "store/sqlite/sqlite_backup.h"
 
 namespace senderid {
@@ -33,6 +35,8 @@ namespace fs = std::filesystem;
 constexpr const char* kMainFile = "senderid.db";
 constexpr const char* kSignaturesFile = "senderid-signatures.db";
 constexpr const char* kDocumentsDir = "documents";
+// serve's spent signatures (store/journal/), as SignatureJournalDirOf names them beside the store.
+constexpr const char* kJournalDir = "senderid-signatures.journal";
 constexpr const char* kManifestFile = "manifest.json";
 constexpr const char* kPostgresHint =
     "; a PostgreSQL store is backed up with pg_dump and restored with pg_restore (README: "
@@ -172,6 +176,15 @@ void RemoveEverythingIn(const std::string& dir) {
     fs::remove_all(entry.path(), ec);
 }
 
+// How many of the manifest's files are documents.
+int DocumentsIn(const json::BackupManifest& manifest) {
+  const std::string prefix = std::string(kDocumentsDir) + "/";
+  return static_cast<int>(std::count_if(manifest.files.begin(), manifest.files.end(),
+                                        [&](const json::BackupFile& f) {
+                                          return f.path.rfind(prefix, 0) == 0;
+                                        }));
+}
+
 // One try at a backup into the empty directory `to`. *again is set when a document file the
 // snapshot refers to had gone (deleted since): a new snapshot will not refer to it.
 Result<json::BackupManifest> BackupOnce(const std::string& db_path, const std::string& documents,
@@ -210,6 +223,21 @@ Result<json::BackupManifest> BackupOnce(const std::string& db_path, const std::s
     manifest.files.push_back(std::move(file).value());
   }
   SID_TRY(SyncPath(to + "/" + kDocumentsDir));
+  // The spent signatures, after the snapshot: a superset of those at its moment, which is the safe
+  // side (a record torn by a concurrent append is cut off when the restored journal opens).
+  SID_TRY(MakeDirectory(to + "/" + kJournalDir));
+  const std::string journal = SignatureJournalDirOf(db_path);
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(journal, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!journal::SignatureJournal::IsFileName(name)) continue;
+    const std::string relative = std::string(kJournalDir) + "/" + name;
+    Result<json::BackupFile> file = CopyFile(entry.path().string(), to + "/" + relative, relative);
+    if (!file.ok() && file.error().code == ErrorCode::kNotFound) continue;  // pruned meanwhile
+    if (!file.ok()) return std::move(file).error();
+    manifest.files.push_back(std::move(file).value());
+  }
+  SID_TRY(SyncPath(to + "/" + kJournalDir));
   SID_TRY(SyncPath(to));
   return manifest;
 }
@@ -247,7 +275,7 @@ int RunBackup(const CommandLine& cli, const std::string& to) {
                                    : Status(manifest.error());
     if (written.ok()) {
       std::cout << json::EncodeBackupSummary("backup", to, *manifest,
-                                             static_cast<int>(manifest->files.size()) - 2)
+                                             DocumentsIn(*manifest))
                 << std::endl;
       return 0;
     }
@@ -261,14 +289,19 @@ int RunBackup(const CommandLine& cli, const std::string& to) {
   }
 }
 
-// The files a manifest may list: the two database files and documents/<blob name>, once each.
+// The files a manifest may list: the two database files, documents/<blob name> and the journal's
+// files, once each.
 Status CheckManifestPaths(const json::BackupManifest& manifest) {
   std::set<std::string> seen;
   for (const json::BackupFile& f : manifest.files) {
     const std::string prefix = std::string(kDocumentsDir) + "/";
-    const bool known = f.path == kMainFile || f.path == kSignaturesFile ||
-                       (f.path.rfind(prefix, 0) == 0 &&
-                        FileBlobStore::IsBlobName(std::string_view(f.path).substr(prefix.size())));
+    const std::string journal = std::string(kJournalDir) + "/";
+    const bool known =
+        f.path == kMainFile || f.path == kSignaturesFile ||
+        (f.path.rfind(prefix, 0) == 0 &&
+         FileBlobStore::IsBlobName(std::string_view(f.path).substr(prefix.size()))) ||
+        (f.path.rfind(journal, 0) == 0 &&
+         journal::SignatureJournal::IsFileName(std::string_view(f.path).substr(journal.size())));
     if (!known)
       return Error(ErrorCode::kValidationError, "the manifest lists an unexpected file: " + f.path);
     if (!seen.insert(f.path).second)
@@ -306,12 +339,14 @@ Status Matches(const json::BackupFile& found, const json::BackupFile& listed,
 Status FillStaging(const std::string& from, const json::BackupManifest& manifest,
                    const std::string& staging) {
   SID_TRY(MakeDirectory(staging + "/" + kDocumentsDir));
+  SID_TRY(MakeDirectory(staging + "/" + kJournalDir));
   for (const json::BackupFile& f : manifest.files) {
     SID_ASSIGN_OR_RETURN(json::BackupFile copied,
                          CopyFile(from + "/" + f.path, staging + "/" + f.path, f.path));
     SID_TRY(Matches(copied, f, from + "/" + f.path));
   }
   SID_TRY(SyncPath(staging + "/" + kDocumentsDir));
+  SID_TRY(SyncPath(staging + "/" + kJournalDir));
   return SyncPath(staging);
 }
 
@@ -396,7 +431,7 @@ void DefineBackupCommands(CLI::App& app, CommandLine& cli) {
       return;
     }
     std::cout << json::EncodeBackupSummary("restored", cli.store.data_dir, manifest,
-                                           static_cast<int>(manifest.files.size()) - 2)
+                                           DocumentsIn(manifest))
               << std::endl;
   });
 }

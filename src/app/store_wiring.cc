@@ -27,20 +27,13 @@ class NoLedger final : public SignatureLedger {
   }
 };
 
-// "x/senderid.db" → "x/senderid-signatures.journal": beside the store, one per store.
-std::string JournalDirOf(const std::string& db_path) {
-  std::string base = sqlite::SignaturesPathOf(db_path);  // x/senderid-signatures.db
-  if (base.ends_with(".db")) base.resize(base.size() - 3);
-  return base + ".journal";
-}
-
 // Opens serve's journal and moves into it, once, what an older senderid spent in the SQLite
 // ledger; a digest is spent in the journal before the SQLite rows go, so a crash in between
 // leaves it in both (harmless), never in neither.
 Result<std::unique_ptr<SignatureLedger>> OpenJournal(sqlite::SqliteStore& store,
                                                      const std::string& db_path, TimeMs now) {
   journal::JournalOptions options;
-  options.dir = JournalDirOf(db_path);
+  options.dir = SignatureJournalDirOf(db_path);
   SID_ASSIGN_OR_RETURN(std::unique_ptr<journal::SignatureJournal> journal,
                        journal::SignatureJournal::Open(options));
   SID_ASSIGN_OR_RETURN(auto legacy, store.TakeSpentSignatures(now));
@@ -112,6 +105,12 @@ Result<OpenedStore> OpenPostgres(const StoreConfig& config, const Crypto& crypto
 }
 
 }  // namespace
+
+std::string SignatureJournalDirOf(const std::string& db_path) {
+  std::string base = sqlite::SignaturesPathOf(db_path);  // x/senderid-signatures.db
+  if (base.ends_with(".db")) base.resize(base.size() - 3);
+  return base + ".journal";
+}
 
 bool IsPostgresUrl(const std::string& db_url) {
   return db_url.rfind("postgresql://", 0) == 0 || db_url.rfind("postgres://", 0) == 0;

@@ -33,6 +33,10 @@ struct OpenedStore {
   std::string open_error;  // PostgreSQL, waiting for the database: why the first Open failed
 };
 
+// serve's spent-signature journal beside the SQLite store at `db_path`:
+// "x/senderid.db" → "x/senderid-signatures.journal".
+std::string SignatureJournalDirOf(const std::string& db_path);
+
 // Whether `db_url` names a PostgreSQL database.
 bool IsPostgresUrl(const std::string& db_url);
 

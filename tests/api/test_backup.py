@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (BINARY, NUMBERS, Account, assert_ok, find_sender, free_port,
+from conftest import (BINARY, NUMBERS, Account, assert_error, assert_ok, find_sender, free_port,
                       new_master_key_file, run_cli, wait_until)
 from documents_support import DOCS, b64, download, sample
 
@@ -100,6 +100,8 @@ class Load:
 def test_backup_under_write_load_restores_every_acknowledged_write(server_factory, scratch):
     srv = server_factory()
     acct = srv.new_account(limit=100_000)
+    spent = acct.auth()
+    assert_ok(acct.get(NUMBERS, auth=spent))
     load = Load(acct).start()
     try:
         wait_until(lambda: len(load.acknowledged()[0]) >= 30 and len(load.acknowledged()[1]) >= 3,
@@ -120,6 +122,8 @@ def test_backup_under_write_load_restores_every_acknowledged_write(server_factor
     assert manifest["format"] == "senderid-backup" and manifest["schemaVersion"] > 0
     paths = {f["path"]: f for f in manifest["files"]}
     assert {"senderid.db", "senderid-signatures.db"} <= set(paths)
+    assert any(p.startswith("senderid-signatures.journal/") for p in paths), \
+        "serve's spent signatures are in the backup"
     for f in manifest["files"]:
         data = (scratch / "backup" / f["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["size"], f
@@ -140,6 +144,8 @@ def test_backup_under_write_load_restores_every_acknowledged_write(server_factor
     shutil.copy(srv.data_dir + "/master.key", scratch / "restored" / "master.key")
     restored = server_factory(data_dir=scratch / "restored")
     again = Account(restored, acct.account_id, acct.key, acct.secret, acct.limit)
+    # A signature spent before the backup is still spent in the restored store.
+    assert_error(again.get(NUMBERS, auth=spent), 403, "DuplicatedSignature")
     present = {s["phoneNumber"] for s in again.doc()["senderIds"]}
     missing = sorted(set(numbers_before) - present)
     assert not missing, f"{len(missing)} creates acknowledged before the backup are missing: {missing[:5]}"
@@ -212,7 +218,8 @@ def test_restore_into_an_empty_directory(small_backup, scratch):
     p = restore(small_backup, target)
     assert p.returncode == 0, p.stderr
     names = sorted(x.name for x in target.iterdir())
-    assert names == ["documents", "senderid-signatures.db", "senderid.db"], names
+    assert names == ["documents", "senderid-signatures.db", "senderid-signatures.journal",
+                     "senderid.db"], names
     assert len(list((target / "documents").iterdir())) == 1
 
 

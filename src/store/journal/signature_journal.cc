@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -75,6 +76,14 @@ Status SyncDirectory(const std::string& dir) {
 
 }  // namespace
 
+bool SignatureJournal::IsFileName(std::string_view name) {
+  if (name.size() <= kSuffix.size() || !name.ends_with(kSuffix)) return false;
+  std::string_view number = name.substr(0, name.size() - kSuffix.size());
+  if (number.front() == '-') number.remove_prefix(1);
+  return !number.empty() && number.size() <= 18 &&
+         std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 SignatureJournal::Key SignatureJournal::KeyOf(std::string_view digest) {
   Key key{};
   if (digest.size() >= key.size()) {
@@ -132,13 +141,10 @@ Status SignatureJournal::Load() {
   std::vector<std::pair<TimeMs, std::string>> found;
   while (const dirent* e = ::readdir(dir)) {
     const std::string_view name(e->d_name);
-    if (name.size() <= kSuffix.size() || !name.ends_with(kSuffix)) continue;
+    if (!IsFileName(name)) continue;  // not ours
     const std::string number(name.substr(0, name.size() - kSuffix.size()));
-    char* end = nullptr;
-    errno = 0;
-    const long long start = std::strtoll(number.c_str(), &end, 10);
-    if (errno != 0 || end == number.c_str() || *end != '\0') continue;  // not ours
-    found.emplace_back(static_cast<TimeMs>(start), options_.dir + "/" + std::string(name));
+    found.emplace_back(static_cast<TimeMs>(std::strtoll(number.c_str(), nullptr, 10)),
+                       options_.dir + "/" + std::string(name));
   }
   ::closedir(dir);
   for (const auto& [start, path] : found) SID_TRY(LoadFile(path, start));

@@ -54,6 +54,9 @@ class SignatureJournal final : public SignatureLedger {
   void Spend(std::string digest, TimeMs keep_until, SpendDone done) override;
   Result<int> Prune(TimeMs now) override;
 
+  // Whether `name` is the name of a journal file ("<start ms>.spent").
+  static bool IsFileName(std::string_view name);
+
   // Digests held in memory (all files not yet pruned).
   size_t size() const;
 
