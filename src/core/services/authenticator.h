@@ -66,7 +66,6 @@ class Authenticator {
   static std::string SignatureDigest(const Crypto& crypto, std::string_view signature);
 
  private:
-
   Store& store_;
   SignatureLedger& ledger_;
   const Crypto& crypto_;
