@@ -71,48 +71,60 @@ void DeliveryWorker::Dispatch() {
   const int capacity = std::max(1, options_.concurrency);
   std::unique_lock lock(mu_);
   for (;;) {
-    if (!outcomes_.empty()) {
-      std::vector<AttemptResult> batch;
-      batch.swap(outcomes_);
-      lock.unlock();
-      RecordOutcomes(batch);
-      lock.lock();
-      busy_ -= static_cast<int>(batch.size());
-      continue;  // more may have come meanwhile
-    }
-    // Stopping: once no sender can hand in another outcome.
+    // Stopping: record what is in hand (no more claims), once no sender can hand in another.
     if (stop_.load()) {
+      if (!outcomes_.empty()) {
+        std::vector<AttemptResult> batch;
+        batch.swap(outcomes_);
+        lock.unlock();
+        RecordOutcomes(batch);
+        lock.lock();
+        busy_ -= static_cast<int>(batch.size());
+        continue;
+      }
       if (senders_running_ == 0) return;
       dispatch_cv_.wait(lock, [&] { return !outcomes_.empty() || senders_running_ == 0; });
       continue;
     }
-    const int free = capacity - busy_;
+    // Slots free once the outcomes in hand are recorded.
+    const int in_hand = static_cast<int>(outcomes_.size());
+    const int free = capacity - busy_ + in_hand;
     if (free <= 0) {
       dispatch_cv_.wait(lock, [&] { return stop_.load() || !outcomes_.empty() || busy_ < capacity; });
       continue;
     }
+    std::vector<AttemptResult> batch;
+    batch.swap(outcomes_);
     lock.unlock();
-    Result<std::vector<PendingAttempt>> claimed = service_.Claim(free);
+    Result<DeliveryRound> round = service_.Round(batch, free);
     std::chrono::milliseconds wait(options_.idle_poll);
-    if (!claimed.ok()) {
-      spdlog::warn("webhook delivery: claim failed: {}", claimed.error().message);
+    if (!round.ok()) {
+      spdlog::warn("webhook delivery: recording {} outcome(s) and claiming failed: {}",
+                   batch.size(), round.error().message);
       wait = std::chrono::milliseconds(options_.error_backoff);
-    } else if (claimed->empty()) {
-      // Sleep until the earliest due record (within idle_poll: others may add records).
-      Result<std::optional<TimeMs>> due = service_.NextDue();
-      if (due.ok() && *due) {
-        const TimeMs until = **due - clock_.Now();
-        if (until > 0 && until < options_.idle_poll) wait = std::chrono::milliseconds(until);
+    } else {
+      recorded_.fetch_add(round->recorded);
+      if (round->claimed.empty()) {
+        // Nothing due: sleep until the earliest due record (within idle_poll: others may add).
+        Result<std::optional<TimeMs>> due = service_.NextDue();
+        if (due.ok() && *due) {
+          const TimeMs until = **due - clock_.Now();
+          if (until > 0 && until < options_.idle_poll) wait = std::chrono::milliseconds(until);
+        }
       }
     }
     lock.lock();
-    if (claimed.ok() && !claimed->empty()) {
-      busy_ += static_cast<int>(claimed->size());
-      for (PendingAttempt& a : *claimed) queue_.push_back(std::move(a));
+    busy_ -= static_cast<int>(batch.size());  // made: recorded now, or their leases lapse
+    const size_t claimed = round.ok() ? round->claimed.size() : 0;
+    if (claimed > 0) {
+      busy_ += static_cast<int>(claimed);
+      for (PendingAttempt& a : round->claimed) queue_.push_back(std::move(a));
       work_cv_.notify_all();
-      continue;  // claim again while senders are free
     }
-    // A sender finishing frees a webhook's share too: look again then, or after `wait`.
+    // All that was due is out (or claimed to the last free slot: look again when one is freed):
+    // the next round comes with the next outcome, or after `wait` (records made meanwhile by the
+    // API, the CLI or another instance; retries coming due).
+    if (round.ok() && claimed == static_cast<size_t>(free)) continue;
     const int busy_before = busy_;
     dispatch_cv_.wait_for(lock, wait, [&] {
       return stop_.load() || !outcomes_.empty() || busy_ < busy_before;

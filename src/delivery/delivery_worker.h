@@ -1,18 +1,18 @@
 #pragma once
 // The webhook delivery worker (SPEC §12): off the request path, it drains the outbox of delivery
-// records. One dispatcher thread claims due records through the DeliveryService (a lease in the
-// store: on SQLite a write transaction on the writer) whenever a sender is free, and a bounded pool
-// of sender threads makes the attempts (WebhookSender: libcurl, pinned addresses, signatures). The
-// dispatcher also records the outcomes: all those the senders finished since it last looked, in
-// one transaction — a backlog costs the store two transactions per batch, not two per attempt. At
-// most `concurrency` attempts run at once in this process (the global cap); the store's claim keeps
-// each webhook to DeliveryOptions::max_per_webhook across every instance. Nothing here touches the
-// API's worker pool, so a slow or dead receiver never delays an API answer.
+// records. One dispatcher thread works in rounds: each round records the outcomes the senders
+// finished since the last one and claims due records for the free senders, in one write
+// transaction (DeliveryService::Round: a lease in the store; on SQLite a job on the writer). A
+// bounded pool of sender threads makes the attempts (WebhookSender: libcurl, pinned addresses,
+// signatures). At most `concurrency` attempts run at once in this process (the global cap); the
+// store's claim keeps each webhook to DeliveryOptions::max_per_webhook across every instance.
+// Nothing here touches the API's worker pool, so a slow or dead receiver never delays an API
+// answer.
 //
 // Events must not cost the API (SPEC §12): the worker's threads run at a lower CPU priority (`nice`,
 // per thread), so on a busy machine the API's threads come first and a backlog is drained with the
 // CPU they leave; with nice 10 the worker still gets about a tenth of a contended core, so it never
-// starves.
+// starves. A round costs the store one transaction, whatever the number of outcomes and claims.
 //
 // When nothing is due the dispatcher sleeps until the earliest due record or `idle_poll`, whichever
 // comes first (records made by the CLI or another instance appear without a signal).
@@ -65,8 +65,8 @@ class DeliveryWorker {
  private:
   void Dispatch();
   void Send();
-  // Records `outcomes` in one transaction (a failure is logged: their leases lapse, and the
-  // attempts are made again — delivery is at least once).
+  // Records `outcomes` in one transaction, on the way out (a failure is logged: their leases
+  // lapse, and the attempts are made again — delivery is at least once).
   void RecordOutcomes(const std::vector<AttemptResult>& outcomes);
   void LowerPriority() const;
 

@@ -22,51 +22,63 @@ Result<std::vector<PendingAttempt>> DeliveryService::Claim(int max) {
   const TimeMs now = clock_.Now();
   const std::string token = RandomHex(random_, 16);
   return WriteValue<std::vector<PendingAttempt>>(
-      store_, [&](WriteTx& tx) -> Result<std::vector<PendingAttempt>> {
-        std::vector<PendingAttempt> out;
-        SID_ASSIGN_OR_RETURN(std::vector<Delivery> claimed,
-                             tx.deliveries().Claim(now, now + options_.lease(), token, max,
-                                                   options_.max_per_webhook));
-        for (Delivery& d : claimed) {
-          SID_ASSIGN_OR_RETURN(std::optional<Webhook> w,
-                               tx.webhooks().Find(d.account_id, d.webhook_id));
-          SID_ASSIGN_OR_RETURN(std::optional<EventRecord> e,
-                               tx.events().Find(d.account_id, d.event_id));
-          if (!w || !e) {
-            // Nothing left to deliver (the event was pruned): the record is closed.
-            d.status = DeliveryStatus::kFailed;
-            d.next_attempt_at.reset();
-            d.lease_until.reset();
-            d.lease_token.clear();
-            d.date_updated = now;
-            SID_TRY(tx.deliveries().Update(d));
-            continue;
-          }
-          PendingAttempt a;
-          a.url = w->url;
-          // A secret that does not open (another master key) makes no attempt: its lease lapses
-          // and the record waits, rather than being sent unsigned.
-          Result<std::string> current =
-              crypto_.Open(w->sealed_secret, WebhookSecretBinding(w->webhook_id, w->secret_version));
-          if (!current.ok()) continue;
-          std::optional<std::string> key = WebhookSecretKey(*current);
-          if (!key) continue;
-          a.keys.push_back(std::move(*key));
-          if (w->sealed_previous_secret && w->previous_secret_until &&
-              *w->previous_secret_until > now) {
-            Result<std::string> previous =
-                crypto_.Open(*w->sealed_previous_secret,
-                             WebhookSecretBinding(w->webhook_id, w->secret_version - 1));
-            if (previous.ok())
-              if (std::optional<std::string> old = WebhookSecretKey(*previous))
-                a.keys.push_back(std::move(*old));
-          }
-          a.delivery = std::move(d);
-          a.event = std::move(*e);
-          out.push_back(std::move(a));
-        }
-        return out;
-      });
+      store_, [&](WriteTx& tx) { return ClaimIn(tx, now, token, max); });
+}
+
+Result<DeliveryRound> DeliveryService::Round(const std::vector<AttemptResult>& results, int max) {
+  const TimeMs now = clock_.Now();
+  const std::string token = RandomHex(random_, 16);
+  return WriteValue<DeliveryRound>(store_, [&](WriteTx& tx) -> Result<DeliveryRound> {
+    DeliveryRound out;
+    for (const AttemptResult& r : results) SID_TRY(RecordOne(tx, r, now, out.recorded));
+    if (max > 0) {
+      SID_ASSIGN_OR_RETURN(out.claimed, ClaimIn(tx, now, token, max));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<PendingAttempt>> DeliveryService::ClaimIn(WriteTx& tx, TimeMs now,
+                                                             const std::string& token, int max) {
+  std::vector<PendingAttempt> out;
+  SID_ASSIGN_OR_RETURN(
+      std::vector<Delivery> claimed,
+      tx.deliveries().Claim(now, now + options_.lease(), token, max, options_.max_per_webhook));
+  for (Delivery& d : claimed) {
+    SID_ASSIGN_OR_RETURN(std::optional<Webhook> w, tx.webhooks().Find(d.account_id, d.webhook_id));
+    SID_ASSIGN_OR_RETURN(std::optional<EventRecord> e, tx.events().Find(d.account_id, d.event_id));
+    if (!w || !e) {
+      // Nothing left to deliver (the event was pruned): the record is closed.
+      d.status = DeliveryStatus::kFailed;
+      d.next_attempt_at.reset();
+      d.lease_until.reset();
+      d.lease_token.clear();
+      d.date_updated = now;
+      SID_TRY(tx.deliveries().Update(d));
+      continue;
+    }
+    PendingAttempt a;
+    a.url = w->url;
+    // A secret that does not open (another master key) makes no attempt: its lease lapses
+    // and the record waits, rather than being sent unsigned.
+    Result<std::string> current =
+        crypto_.Open(w->sealed_secret, WebhookSecretBinding(w->webhook_id, w->secret_version));
+    if (!current.ok()) continue;
+    std::optional<std::string> key = WebhookSecretKey(*current);
+    if (!key) continue;
+    a.keys.push_back(std::move(*key));
+    if (w->sealed_previous_secret && w->previous_secret_until && *w->previous_secret_until > now) {
+      Result<std::string> previous = crypto_.Open(
+          *w->sealed_previous_secret, WebhookSecretBinding(w->webhook_id, w->secret_version - 1));
+      if (previous.ok())
+        if (std::optional<std::string> old = WebhookSecretKey(*previous))
+          a.keys.push_back(std::move(*old));
+    }
+    a.delivery = std::move(d);
+    a.event = std::move(*e);
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 Status DeliveryService::RecordOne(WriteTx& tx, const AttemptResult& r, TimeMs now,

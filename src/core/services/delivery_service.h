@@ -58,6 +58,12 @@ struct AttemptResult {
   std::optional<TimeMs> retry_after;   // the receiver's Retry-After as a delay, if it sent one
 };
 
+// What one dispatcher round did (DeliveryService::Round).
+struct DeliveryRound {
+  int recorded = 0;                     // outcomes stored (those whose lease was still theirs)
+  std::vector<PendingAttempt> claimed;  // leased in the same transaction
+};
+
 class DeliveryService {
  public:
   DeliveryService(Store& store, const Crypto& crypto, const Clock& clock, Random& random,
@@ -68,6 +74,10 @@ class DeliveryService {
   // Stores the outcomes (one transaction); those whose lease is no longer theirs are dropped.
   // Returns how many were stored.
   Result<int> Record(const std::vector<AttemptResult>& results);
+  // Record and then Claim in one write transaction: the delivery worker's round, one store
+  // transaction instead of two. The slots the outcomes free (a webhook's cap) count for the claim.
+  // A failure stores nothing and claims nothing (the outcomes' leases lapse: at least once).
+  Result<DeliveryRound> Round(const std::vector<AttemptResult>& results, int max);
   // When a record may next be due (see DeliveriesReader::NextDue).
   Result<std::optional<TimeMs>> NextDue();
   // Ends every lease: at start, when this process is known to be the store's only deliverer.
@@ -76,6 +86,8 @@ class DeliveryService {
   const DeliveryOptions& options() const { return options_; }
 
  private:
+  Result<std::vector<PendingAttempt>> ClaimIn(WriteTx& tx, TimeMs now, const std::string& token,
+                                              int max);
   Status RecordOne(WriteTx& tx, const AttemptResult& result, TimeMs now, int& recorded);
 
   Store& store_;

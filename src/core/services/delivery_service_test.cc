@@ -316,6 +316,51 @@ TEST_P(DeliveryServiceTest, RecordsOfPrunedEventsAreClosed) {
   EXPECT_TRUE(Webhooks(webhook_options_).ListDeliveries(account_, webhook_, f)->data.empty());
 }
 
+// Counts the write transactions made through it.
+class CountingStore final : public Store {
+ public:
+  explicit CountingStore(Store& inner) : inner_(inner) {}
+  Status Read(const ReadFn& fn) override { return inner_.Read(fn); }
+  Status Write(const WriteFn& fn) override {
+    ++writes;
+    return inner_.Write(fn);
+  }
+  Status Ping() override { return inner_.Ping(); }
+  int writes = 0;
+
+ private:
+  Store& inner_;
+};
+
+TEST_P(DeliveryServiceTest, ARoundRecordsThenClaimsTheFreedSlotsInOneTransaction) {
+  for (int i = 0; i < 8; ++i) Event();
+  const std::vector<PendingAttempt> first = Claim();
+  ASSERT_EQ(first.size(), 4u) << "the webhook's cap";
+  CountingStore counting(store());
+  DeliveryService service(counting, crypto_, clock(), random_, options_);
+  // Two outcomes in: their slots are free for the claim of the same transaction.
+  Result<DeliveryRound> round =
+      service.Round({Outcome(first[0], 204), Outcome(first[1], 500)}, 10);
+  ASSERT_TRUE(round.ok()) << round.error().message;
+  EXPECT_EQ(counting.writes, 1);
+  EXPECT_EQ(round->recorded, 2);
+  ASSERT_EQ(round->claimed.size(), 2u) << "the two freed slots, not more (the cap)";
+  EXPECT_EQ(Stored(first[0].delivery.delivery_id).status, DeliveryStatus::kSucceeded);
+  EXPECT_EQ(Stored(first[1].delivery.delivery_id).attempt, 1);
+  for (const PendingAttempt& a : round->claimed) {
+    EXPECT_NE(a.delivery.delivery_id, first[0].delivery.delivery_id);
+    EXPECT_NE(a.delivery.delivery_id, first[1].delivery.delivery_id) << "its retry is not due yet";
+    EXPECT_FALSE(a.keys.empty());
+    EXPECT_EQ(Stored(a.delivery.delivery_id).lease_token, a.delivery.lease_token);
+  }
+  // A round with nothing to claim and an outcome whose lease is no longer its own.
+  Result<DeliveryRound> again = service.Round({Outcome(first[0], 204)}, 0);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(counting.writes, 2);
+  EXPECT_EQ(again->recorded, 0);
+  EXPECT_TRUE(again->claimed.empty());
+}
+
 TEST_P(DeliveryServiceTest, ReleaseLeasesFreesWhatAKilledProcessHeld) {
   Event();
   ASSERT_EQ(Claim().size(), 1u);
