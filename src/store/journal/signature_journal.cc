@@ -225,7 +225,13 @@ Status SignatureJournal::WriteBatch(const std::vector<Pending>& batch) {
   }
   for (const auto& [start, bytes] : by_file) {
     SID_ASSIGN_OR_RETURN(int fd, FileOf(start));
-    SID_TRY(WriteAll(fd, bytes.data(), bytes.size()));
+    // A write cut short (disk full) must not leave a partial record for later ones to follow:
+    // they would start off the 32-byte grid and be cut off as a torn tail at the next start.
+    const off_t before = ::lseek(fd, 0, SEEK_END);
+    if (Status written = WriteAll(fd, bytes.data(), bytes.size()); !written.ok()) {
+      if (before >= 0) (void)::ftruncate(fd, before);
+      return written;
+    }
     if (options_.sync && ::fdatasync(fd) != 0) return Unavailable("fdatasync", errno);
   }
   return OkStatus();
