@@ -230,6 +230,7 @@ def test_admin_listener_answers_reach_the_checker(admin_server, monkeypatch, tmp
     (tmp_path / "admin.json").write_text(json.dumps(doc))
     broken = openapi_check.Document(tmp_path / "admin.json")
     monkeypatch.setattr(openapi_check, "admin", lambda: broken)
+    monkeypatch.setattr(openapi_check, "ENABLED", True)  # also where SENDERID_OPENAPI_CHECK=0
     openapi_check.take_mismatches()
     r = admin_raw(admin_server, "GET", "/healthz")
     assert r.status == 200, r
