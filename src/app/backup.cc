@@ -35,9 +35,9 @@ namespace fs = std::filesystem;
 constexpr const char* kMainFile = "senderid.db";
 constexpr const char* kSignaturesFile = "senderid-signatures.db";
 constexpr const char* kDocumentsDir = "documents";
-// serve's spent signatures (store/journal/), as SignatureJournalDirOf names them beside the store.
-constexpr const char* kJournalDir = "senderid-signatures.journal";
 constexpr const char* kManifestFile = "manifest.json";
+// serve's spent signatures (store/journal/), under the name they have beside kMainFile.
+const std::string kJournalDir = SignatureJournalDirOf(kMainFile);
 constexpr const char* kPostgresHint =
     "; a PostgreSQL store is backed up with pg_dump and restored with pg_restore (README: "
     "Operating senderid, Backup and restore)";
@@ -231,7 +231,7 @@ Result<json::BackupManifest> BackupOnce(const std::string& db_path, const std::s
   for (const fs::directory_entry& entry : fs::directory_iterator(journal, ec)) {
     const std::string name = entry.path().filename().string();
     if (!journal::SignatureJournal::IsFileName(name)) continue;
-    const std::string relative = std::string(kJournalDir) + "/" + name;
+    const std::string relative = kJournalDir + "/" + name;
     Result<json::BackupFile> file = CopyFile(entry.path().string(), to + "/" + relative, relative);
     if (!file.ok() && file.error().code == ErrorCode::kNotFound) continue;  // pruned meanwhile
     if (!file.ok()) return std::move(file).error();
@@ -295,7 +295,7 @@ Status CheckManifestPaths(const json::BackupManifest& manifest) {
   std::set<std::string> seen;
   for (const json::BackupFile& f : manifest.files) {
     const std::string prefix = std::string(kDocumentsDir) + "/";
-    const std::string journal = std::string(kJournalDir) + "/";
+    const std::string journal = kJournalDir + "/";
     const bool known =
         f.path == kMainFile || f.path == kSignaturesFile ||
         (f.path.rfind(prefix, 0) == 0 &&

@@ -5,10 +5,10 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "app/system_clock.h"
 #include "app/wiring.h"
 #include "core/hex.h"
 #include "core/services/authenticator.h"
-#include "app/system_clock.h"
 #include "store/journal/signature_journal.h"
 #include "store/sqlite/sqlite_store.h"
 
