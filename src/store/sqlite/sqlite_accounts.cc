@@ -39,13 +39,36 @@ Account ReadAccountRow(const Statement& st) {
 
 }  // namespace
 
+Result<AccountsCache*> SqliteAccounts::Cache() {
+  if (cache_ == nullptr || cache_checked_) return cache_;
+  // The PRAGMA reads the version of this transaction's snapshot (it starts the read if nothing
+  // else did yet), so a row kept under that version is the row this transaction would read.
+  SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare("PRAGMA data_version"));
+  SID_ASSIGN_OR_RETURN(bool row, st.Step());
+  const int64_t version = row ? st.Int(0) : -1;
+  if (version != cache_->data_version || cache_->keys.size() >= AccountsCache::kMaxEntries ||
+      cache_->accounts.size() >= AccountsCache::kMaxEntries) {
+    cache_->keys.clear();
+    cache_->accounts.clear();
+    cache_->data_version = version;
+  }
+  cache_checked_ = true;
+  return cache_;
+}
+
 Result<std::optional<Account>> SqliteAccounts::Find(std::string_view account_id) {
+  SID_ASSIGN_OR_RETURN(AccountsCache * cache, Cache());
+  if (cache != nullptr)
+    if (auto it = cache->accounts.find(std::string(account_id)); it != cache->accounts.end())
+      return std::optional<Account>(it->second);
   static const std::string sql = std::string(kAccountColumns) + "WHERE account_id = ?";
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
   st.Bind(1, account_id);
   SID_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<Account>();
-  return std::optional<Account>(ReadAccountRow(st));
+  Account found = ReadAccountRow(st);
+  if (cache != nullptr) cache->accounts.emplace(found.account_id, found);
+  return std::optional<Account>(std::move(found));
 }
 
 Result<std::vector<Account>> SqliteAccounts::List(std::string_view start_key, int limit) {
@@ -57,12 +80,18 @@ Result<std::vector<Account>> SqliteAccounts::List(std::string_view start_key, in
 }
 
 Result<std::optional<StoredApiKey>> SqliteAccounts::FindKey(std::string_view api_key) {
+  SID_ASSIGN_OR_RETURN(AccountsCache * cache, Cache());
+  if (cache != nullptr)
+    if (auto it = cache->keys.find(std::string(api_key)); it != cache->keys.end())
+      return std::optional<StoredApiKey>(it->second);
   static const std::string sql = std::string(kKeyColumns) + "WHERE api_key = ?";
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
   st.Bind(1, api_key);
   SID_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<StoredApiKey>();
-  return std::optional<StoredApiKey>(ReadKeyRow(st));
+  StoredApiKey found = ReadKeyRow(st);
+  if (cache != nullptr) cache->keys.emplace(found.api_key, found);
+  return std::optional<StoredApiKey>(std::move(found));
 }
 
 Result<std::vector<StoredApiKey>> SqliteAccounts::ListKeys(std::string_view account_id) {

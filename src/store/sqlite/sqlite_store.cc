@@ -122,32 +122,33 @@ class SqliteStore::Impl {
                 WriterThread::Options{options_.max_group, options_.force_retry}) {}
 
   Status Read(const ReadFn& fn) {
-    SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
+    SID_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, TakeReader());
+    Connection& conn = *reader->conn;
     Status result = [&]() -> Status {
-      SID_TRY(conn->Run("BEGIN"));
-      SqliteTx tx(*conn);
+      SID_TRY(conn.Run("BEGIN"));
+      SqliteTx tx(conn, &reader->accounts);
       Status s = fn(tx);
-      Status end = conn->Run("COMMIT");
+      Status end = conn.Run("COMMIT");
       if (!s.ok()) return s;
       return end;
     }();
     // A connection goes back to the pool outside any transaction, or a later Read would see an
     // old snapshot.
-    if (sqlite3_get_autocommit(conn->db()) == 0) (void)conn->Exec("ROLLBACK");
-    GiveBackReader(std::move(conn));
+    if (sqlite3_get_autocommit(conn.db()) == 0) (void)conn.Exec("ROLLBACK");
+    GiveBackReader(std::move(reader));
     return result;
   }
 
   // Reads the schema version on a reader connection: the file is there and readable (the schema
   // itself was migrated when the store opened).
   Status Ping() {
-    SID_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, TakeReader());
+    SID_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, TakeReader());
     Status result = [&]() -> Status {
-      SID_ASSIGN_OR_RETURN(Statement st, conn->Prepare("PRAGMA user_version"));
+      SID_ASSIGN_OR_RETURN(Statement st, reader->conn->Prepare("PRAGMA user_version"));
       SID_TRY(st.Step());
       return OkStatus();
     }();
-    GiveBackReader(std::move(conn));
+    GiveBackReader(std::move(reader));
     return result;
   }
 
@@ -177,27 +178,38 @@ class SqliteStore::Impl {
   }
 
  private:
-  Result<std::unique_ptr<Connection>> TakeReader() {
+  // A pooled read-only connection and the rows it keeps between its transactions.
+  struct Reader {
+    std::unique_ptr<Connection> conn;
+    AccountsCache accounts;
+  };
+
+  Result<std::unique_ptr<Reader>> TakeReader() {
     {
       std::lock_guard lock(readers_mu_);
       if (!readers_.empty()) {
-        std::unique_ptr<Connection> conn = std::move(readers_.back());
+        std::unique_ptr<Reader> reader = std::move(readers_.back());
         readers_.pop_back();
-        return conn;
+        return reader;
       }
     }
-    return Connection::Open(options_.path, Connection::Mode::kReadOnly, options_.synchronous_full);
+    SID_ASSIGN_OR_RETURN(
+        std::unique_ptr<Connection> conn,
+        Connection::Open(options_.path, Connection::Mode::kReadOnly, options_.synchronous_full));
+    auto reader = std::make_unique<Reader>();
+    reader->conn = std::move(conn);
+    return reader;
   }
 
-  void GiveBackReader(std::unique_ptr<Connection> conn) {
+  void GiveBackReader(std::unique_ptr<Reader> reader) {
     std::lock_guard lock(readers_mu_);
-    readers_.push_back(std::move(conn));
+    readers_.push_back(std::move(reader));
   }
 
   const SqliteOptions options_;
 
   std::mutex readers_mu_;
-  std::vector<std::unique_ptr<Connection>> readers_;  // guarded by readers_mu_
+  std::vector<std::unique_ptr<Reader>> readers_;  // guarded by readers_mu_
 
   // Last: destroyed first, so that the writes it finishes on the way out find the rest intact.
   WriterThread writer_;

@@ -39,6 +39,50 @@ TEST_F(SqliteStoreTest, ReadSeesWhatAWriteCommittedAtOnce) {
   }
 }
 
+TEST_F(SqliteStoreTest, KeptKeysAndAccountsNeverOutliveACommitOfAnyConnection) {
+  // A reader connection keeps the keys and accounts it read (AccountsCache); a commit by any other
+  // connection — the store's own writer, or a CLI's connection in another process — must be seen
+  // by the very next read, on that same pooled connection.
+  StoredApiKey key;
+  key.api_key = "NCSKEPTKEY000001";
+  key.account_id = "12121212";
+  key.sealed_secret = "sealed";
+  key.scopes = 3;
+  ASSERT_TRUE(store()
+                  .Write([&](WriteTx& tx) -> Status {
+                    SID_TRY(tx.accounts().Insert(MakeAccount(key.account_id)));
+                    return tx.accounts().InsertKey(key);
+                  })
+                  .ok());
+  auto states = [&] {
+    std::pair<ActiveState, ActiveState> out{};
+    Status st = store().Read([&](ReadTx& tx) -> Status {
+      SID_ASSIGN_OR_RETURN(std::optional<StoredApiKey> k, tx.accounts().FindKey(key.api_key));
+      SID_ASSIGN_OR_RETURN(std::optional<Account> a, tx.accounts().Find(key.account_id));
+      if (!k || !a) return Error(ErrorCode::kNotFound, "gone");
+      out = {k->state, a->state};
+      return OkStatus();
+    });
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    return out;
+  };
+  using S = ActiveState;
+  ASSERT_EQ(states(), std::make_pair(S::kActive, S::kActive));
+  ASSERT_EQ(states(), std::make_pair(S::kActive, S::kActive));  // now answered from what it kept
+
+  RawQuery(db_path(), "UPDATE api_keys SET state = 'INACTIVE' WHERE api_key = 'NCSKEPTKEY000001'");
+  EXPECT_EQ(states(), std::make_pair(S::kInactive, S::kActive)) << "another process's commit";
+  RawQuery(db_path(), "UPDATE accounts SET state = 'INACTIVE' WHERE account_id = '12121212'");
+  EXPECT_EQ(states(), std::make_pair(S::kInactive, S::kInactive));
+
+  ASSERT_TRUE(store()
+                  .Write([&](WriteTx& tx) {
+                    return tx.accounts().SetKeyState(key.api_key, ActiveState::kActive);
+                  })
+                  .ok());
+  EXPECT_EQ(states(), std::make_pair(S::kActive, S::kInactive)) << "the store's own writer";
+}
+
 TEST_F(SqliteStoreTest, DomainErrorOfAWriteComesBackUnchangedAndLeavesNothing) {
   Status st = store().Write([&](WriteTx& tx) -> Status {
     SID_TRY(tx.accounts().Insert(MakeAccount("11111111")));

@@ -21,8 +21,9 @@ namespace senderid::sqlite {
 
 class SqliteTx final : public WriteTx {
  public:
-  explicit SqliteTx(Connection& conn)
-      : accounts_(conn),
+  // `accounts_cache`: a read-only connection's (SqliteStore::Read); null on the writer.
+  explicit SqliteTx(Connection& conn, AccountsCache* accounts_cache = nullptr)
+      : accounts_(conn, accounts_cache),
         reviews_(conn),
         numbers_(conn, reviews_),
         verifications_(conn),
