@@ -37,6 +37,7 @@ class FuzzHost final : public SessionHost {
   spdlog::logger* access_log() const override { return nullptr; }
   BodyBudget& body_budget() override { return budget_; }
   asio::any_io_executor workers() override { return workers_; }
+  void HandOver(std::function<void()> deliver) override { asio::post(workers_, std::move(deliver)); }
   uint64_t Register(std::weak_ptr<SessionBase>) override { return 1; }
   void Unregister(uint64_t) override {}
 

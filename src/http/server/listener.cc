@@ -120,6 +120,7 @@ class Server::Impl final : public SessionHost {
   spdlog::logger* access_log() const override { return access_log_.get(); }
   BodyBudget& body_budget() override { return budget_; }
   asio::any_io_executor workers() override { return pool_.get_executor(); }
+  void HandOver(std::function<void()> deliver) override;
   uint64_t Register(std::weak_ptr<SessionBase> session) override;
   void Unregister(uint64_t id) override;
 
@@ -147,6 +148,11 @@ class Server::Impl final : public SessionHost {
   std::atomic<int64_t> last_cap_warning_{0};
   std::atomic<int64_t> last_accept_warning_{0};
 
+  // HandOver's batch: what arrived since the task that delivers it was posted.
+  std::mutex handover_mu_;
+  std::vector<std::function<void()>> handover_;  // guarded by handover_mu_
+  bool handover_posted_ = false;                 // guarded by handover_mu_
+
   asio::io_context ioc_;
   asio::strand<asio::io_context::executor_type> strand_;  // acceptor, retry timer, signals
   tcp::acceptor acceptor_;
@@ -157,6 +163,27 @@ class Server::Impl final : public SessionHost {
   bool started_ = false;
   uint16_t port_ = 0;
 };
+
+// The ledger's flusher answers a whole group of reads at once; posting each answer would wake an
+// I/O thread per answer. The first of a batch posts one task; it delivers everything queued by
+// the time it runs.
+void Server::Impl::HandOver(std::function<void()> deliver) {
+  {
+    std::lock_guard lock(handover_mu_);
+    handover_.push_back(std::move(deliver));
+    if (handover_posted_) return;
+    handover_posted_ = true;
+  }
+  asio::post(ioc_, [this] {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard lock(handover_mu_);
+      batch.swap(handover_);
+      handover_posted_ = false;
+    }
+    for (std::function<void()>& queued : batch) queued();
+  });
+}
 
 std::string Server::Impl::Start() {
   if (started_) return "server already started";

@@ -78,6 +78,9 @@ class SessionHost {
   virtual BodyBudget& body_budget() = 0;
   // Where Exchange::Offload runs work.
   virtual asio::any_io_executor workers() = 0;
+  // Runs `deliver` on an I/O thread soon; from any thread. Answers made on other threads come
+  // through here, so that the server can hand a batch of them over with one wake-up.
+  virtual void HandOver(std::function<void()> deliver) = 0;
   virtual uint64_t Register(std::weak_ptr<SessionBase> session) = 0;
   virtual void Unregister(uint64_t id) = 0;
 };
@@ -145,8 +148,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   // The answer of the current request, from any thread (SessionExchange::Respond).
   void PostAnswer(Response r) {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), r = std::move(r)]() mutable {
-      self->Respond(std::move(r), /*close=*/false);
+    host_.HandOver([self = this->shared_from_this(), r = std::move(r)]() mutable {
+      // On an I/O thread already: onto the session's strand, inline when it is free.
+      asio::dispatch(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+        self->Respond(std::move(r), /*close=*/false);
+      });
     });
   }
 
