@@ -45,14 +45,15 @@ Result<AccountsCache*> SqliteAccounts::Cache() {
   // else did yet), so a row kept under that version is the row this transaction would read.
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare("PRAGMA data_version"));
   SID_ASSIGN_OR_RETURN(bool row, st.Step());
-  const int64_t version = row ? st.Int(0) : -1;
+  cache_checked_ = true;
+  if (!row) return cache_ = nullptr;  // no version to trust: read the rows
+  const int64_t version = st.Int(0);
   if (version != cache_->data_version || cache_->keys.size() >= AccountsCache::kMaxEntries ||
       cache_->accounts.size() >= AccountsCache::kMaxEntries) {
     cache_->keys.clear();
     cache_->accounts.clear();
     cache_->data_version = version;
   }
-  cache_checked_ = true;
   return cache_;
 }
 
