@@ -103,6 +103,14 @@ class Server::Impl final : public SessionHost {
     // Offloaded work still running answers into a stopped io_context; a task that never returns
     // blocks here — it cannot be interrupted.
     pool_.join();
+    // Answers handed over after ioc_ stopped hold their sessions, whose sockets need ioc_: they go
+    // before it (handover_ is declared before ioc_, so would outlive it).
+    std::vector<std::function<void()>> undelivered;
+    {
+      std::lock_guard lock(handover_mu_);
+      undelivered.swap(handover_);
+    }
+    undelivered.clear();
     // Members are destroyed next; ioc_ destroys pending handlers and with them the last sessions,
     // which unregister from mu_/sessions_ (declared before ioc_, so still alive).
   }
