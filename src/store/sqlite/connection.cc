@@ -49,6 +49,13 @@ Status CreatePrivateFile(const std::string& path) {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      bool synchronous_full) {
   if (mode == Mode::kReadWrite) SID_TRY(CreatePrivateFile(path));
+  // Before the library initialises (the first open): without memory statistics, which senderid
+  // never reads, every allocation inside SQLite skips a process-wide mutex that all connections
+  // (the writer and every reader) would otherwise take.
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
