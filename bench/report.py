@@ -206,16 +206,18 @@ def main():
                         median(verif) is not None and median(verif) >= 500))
         p("")
 
-    # 7. webhooks
+    # 7. webhooks, on SQLite ("") and on PostgreSQL ("pg ")
     wcd = f"create-delete c={wc}"
-    if R.runs("webhook", f"none {wcd}") or R.runs("webhook", f"webhook {wcd}"):
-        p(f"### 7. Webhooks: creates with one enabled webhook per account vs none (c={wc}, same run)")
+    for prefix, store in (("", "SQLite"), ("pg ", "PostgreSQL, one instance")):
+        if not (R.runs("webhook", f"{prefix}none {wcd}") or R.runs("webhook", f"{prefix}webhook {wcd}")):
+            continue
+        p(f"### 7. Webhooks on {store}: creates with one enabled webhook per account vs none (c={wc}, same run)")
         p("")
         p("| store | creates/s | p50 ms | p99 ms | server CPU µs/HTTP request | errors |")
         p("|---|---:|---:|---:|---:|---|")
         per = {}
         for variant, name in (("none", "no webhooks"), ("webhook", "one webhook per account, receiver on loopback")):
-            case = f"{variant} {wcd}"
+            case = f"{prefix}{variant} {wcd}"
             per[variant] = R.series("webhook", case, lambda r: r["ops"]["create"]["per_s"])
             p(f"| {name} | {agg(per[variant], 'rate')} "
               f"| {agg(R.series('webhook', case, op_lat('create', 'p50')), 'ms')} "
@@ -223,19 +225,20 @@ def main():
               f"| {agg(R.cpu_per_request('webhook', case), 'ms')} | {R.errors('webhook', case)} |")
         ratio = [w / n if w is not None and n else None for w, n in zip(per["webhook"], per["none"])]
         p("")
-        drained, drain_s = R.metric("webhook", "webhook", "drained"), R.metric("webhook", "webhook", "drain_s")
+        m = f"{prefix}webhook"
+        drained, drain_s = R.metric("webhook", m, "drained"), R.metric("webhook", m, "drain_s")
         rate = [n / t if t else None for n, t in zip(drained, drain_s)]
         p("| deliveries | per run |")
         p("|---|---:|")
-        p(f"| delivered while the load ran | {agg(R.metric('webhook', 'webhook', 'delivered_during_load'), 'int')} |")
-        p(f"| backlog when it stopped (PENDING) | {agg(R.metric('webhook', 'webhook', 'backlog'), 'int')} |")
+        p(f"| delivered while the load ran | {agg(R.metric('webhook', m, 'delivered_during_load'), 'int')} |")
+        p(f"| backlog when it stopped (PENDING) | {agg(R.metric('webhook', m, 'backlog'), 'int')} |")
         p(f"| **drain: deliveries/s with no other load** | {agg(rate, 'rate')} |")
         p(f"| requests the receiver got (all runs' deliveries, duplicates included) "
-          f"| {agg(R.metric('webhook', 'webhook', 'received'), 'int')} |")
-        p(f"| FAILED / still PENDING after the drain | {agg(R.metric('webhook', 'webhook', 'failed'), 'int')} / "
-          f"{agg(R.metric('webhook', 'webhook', 'left_pending'), 'int')} |")
+          f"| {agg(R.metric('webhook', m, 'received'), 'int')} |")
+        p(f"| FAILED / still PENDING after the drain | {agg(R.metric('webhook', m, 'failed'), 'int')} / "
+          f"{agg(R.metric('webhook', m, 'left_pending'), 'int')} |")
         p("")
-        targets.append(("creates with a webhook within 15 % of without (ratio per run)", agg(ratio, "pct"),
+        targets.append((f"{store}: creates with a webhook within 15 % of without (ratio per run)", agg(ratio, "pct"),
                         median(ratio) is not None and median(ratio) >= 0.85))
 
     # 3. scale

@@ -14,8 +14,8 @@
 #                      the bench targets are new); --no-build uses it as it is
 #   --store-cache DIR  keep the filled 1,000,000-number store there and reuse it next time
 #   --scale-accounts N accounts of the large store (default 200000, × 5 numbers; quick: 400)
-#   --only LIST        comma-separated subset of: read,write,scale,upload,micro,pg,webhook
-#   --no-pg            leave out the PostgreSQL scenario (pg: a throwaway PostgreSQL 15 is started)
+#   --only LIST        comma-separated subset of: read,write,scale,upload,micro,pg,webhook,webhook-pg
+#   --no-pg            leave out the PostgreSQL scenarios (pg, webhook-pg: a throwaway PostgreSQL 15)
 #   --out FILE         also write the report there; --keep keeps the work directory
 #
 # Exit status: non-zero when a scenario failed to run (server did not start, load generator
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=0; RUNS=3; DURATION=10; WARMUP=1; BUILD_DIR=build; NO_BUILD=0; STORE_CACHE=""
-SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg,webhook"; OUT=""; KEEP=0
+SCALE_ACCOUNTS=""; ONLY="read,write,scale,upload,micro,pg,webhook,webhook-pg"; OUT=""; KEEP=0
 READ_CONC="16 128"; WRITE_CONC=64; UPLOAD_CONC=8; SCALE_CONC=16
 PG_READ_CONC=16; PG_WRITE_CONC=$WRITE_CONC   # the pg scenario (6.)
 # Write benchmarks spread over this many accounts: ARS leaves every number it verifies in its account,
@@ -439,12 +439,31 @@ fi
 # (loadgen --mode receive: 204 at once, keep-alive). Then, with no more load, the backlog the run
 # left is drained: deliveries per second is the SUCCEEDED count's growth over that drain, read from
 # the database (the server's own records), until nothing is PENDING (at most 120 s).
-if want webhook; then
-  log "7. webhooks: creates with a webhook on every account vs none; delivery throughput"
+# `webhook` measures the SQLite store, `webhook-pg` the same on one instance over a throwaway
+# PostgreSQL 15 (its cases and metrics are prefixed "pg ").
+WEBHOOK_STORES=()
+want webhook && WEBHOOK_STORES+=(sqlite)
+if want webhook-pg; then
+  # shellcheck source=../scripts/pg_throwaway.sh
+  . "$ROOT/scripts/pg_throwaway.sh"
+  if pg_throwaway_start; then WEBHOOK_STORES+=(pg); else fail "webhook-pg: could not start PostgreSQL"; fi
+fi
+if [ ${#WEBHOOK_STORES[@]} -gt 0 ]; then
+  log "7. webhooks (${WEBHOOK_STORES[*]}): creates with a webhook on every account vs none; delivery throughput"
   for run in $(seq "$RUNS"); do
+    for store in "${WEBHOOK_STORES[@]}"; do
     for variant in none webhook; do
-      d=$WORK/webhook-$variant-$run
-      fill_args=(); serve_args=()
+      d=$WORK/webhook-$store-$variant-$run
+      fill_args=(); serve_args=(); db_args=(); prefix=""
+      if [ "$store" = pg ]; then
+        prefix="pg "
+        pg_throwaway_createdb "bench_webhook_${variant}_$run" || { fail "webhook-pg: createdb"; continue; }
+        db_args=(--db "$(pg_throwaway_url "bench_webhook_${variant}_$run")" --master-key-file "$d/master.key")
+        # One snapshot per call, like sqlite3 below: the worker goes on meanwhile.
+        query() { "$PG_BIN/psql" -X -q -At -F ' ' "${db_args[1]}" -c "$1"; }
+      else
+        query() { sqlite3 -readonly -separator ' ' "$d/senderid.db" "$1"; }
+      fi
       if [ "$variant" = webhook ]; then
         rport=$(free_port)
         "$LOADGEN" --mode receive --port "$rport" >"$d.receiver.json" 2>>"$WORK/loadgen.err" &
@@ -452,15 +471,15 @@ if want webhook; then
         fill_args=(--webhook-url "http://127.0.0.1:$rport/hook")
         serve_args=(--webhook-allow-private)
       fi
-      if "$FILL" --data "$d" --accounts "$WRITE_ACCOUNTS" --numbers-per-account 0 --limit 1000000 \
-           "${fill_args[@]}" --credentials-out "$d.accounts.json" >/dev/null &&
-         start_server "$d" "${serve_args[@]}"; then
-        load webhook "$variant create-delete c=$WRITE_CONC" "$run" --mode create-delete -c "$WRITE_CONC" \
+      if "$FILL" --data "$d" "${db_args[@]:0:2}" --accounts "$WRITE_ACCOUNTS" --numbers-per-account 0 \
+           --limit 1000000 "${fill_args[@]}" --credentials-out "$d.accounts.json" >/dev/null &&
+         { [ "$store" != pg ] || "$PG_BIN/psql" -X -q "${db_args[1]}" -c ANALYZE; } &&
+         start_server "$d" "${db_args[@]}" "${serve_args[@]}"; then
+        load webhook "${prefix}$variant create-delete c=$WRITE_CONC" "$run" --mode create-delete -c "$WRITE_CONC" \
           --accounts "$d.accounts.json"
         if [ "$variant" = webhook ]; then
-          count() { sqlite3 -readonly "$d/senderid.db" "SELECT count(*) FROM deliveries WHERE status = '$1'"; }
-          # Both counts from one snapshot: the worker goes on meanwhile.
-          read -r backlog delivered < <(sqlite3 -readonly -separator ' ' "$d/senderid.db" \
+          count() { query "SELECT count(*) FROM deliveries WHERE status = '$1'"; }
+          read -r backlog delivered < <(query \
             "SELECT count(*) FILTER (WHERE status = 'PENDING'), count(*) FILTER (WHERE status = 'SUCCEEDED') FROM deliveries")
           t0=$(now_ns)
           deadline=$((t0 + 120000000000)); pending=$backlog
@@ -468,26 +487,28 @@ if want webhook; then
             sleep 0.1; pending=$(count PENDING)
           done
           t1=$(now_ns); drained=$(( $(count SUCCEEDED) - delivered ))
-          metric webhook webhook "$run" backlog "$backlog"
-          metric webhook webhook "$run" delivered_during_load "$delivered"
-          metric webhook webhook "$run" drain_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')"
-          metric webhook webhook "$run" drained "$drained"
-          metric webhook webhook "$run" failed "$(count FAILED)"
-          metric webhook webhook "$run" left_pending "${pending:-0}"
-          [ "${pending:-0}" -gt 0 ] && fail "webhook run $run: $pending deliveries still pending after 120 s"
+          metric webhook "${prefix}webhook" "$run" backlog "$backlog"
+          metric webhook "${prefix}webhook" "$run" delivered_during_load "$delivered"
+          metric webhook "${prefix}webhook" "$run" drain_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')"
+          metric webhook "${prefix}webhook" "$run" drained "$drained"
+          metric webhook "${prefix}webhook" "$run" failed "$(count FAILED)"
+          metric webhook "${prefix}webhook" "$run" left_pending "${pending:-0}"
+          [ "${pending:-0}" -gt 0 ] && fail "webhook ($store) run $run: $pending deliveries still pending after 120 s"
         fi
         stop_server
       else
-        fail "webhook: setup ($variant)"
+        fail "webhook: setup ($store, $variant)"
       fi
       if [ "$variant" = webhook ]; then
         stop_receiver
         received=$(sed -n 's/.*"received":\([0-9]*\).*/\1/p' "$d.receiver.json")
-        metric webhook webhook "$run" received "${received:-0}"
+        metric webhook "${prefix}webhook" "$run" received "${received:-0}"
       fi
       rm -rf "$d"
     done
+    done
   done
+  [[ " ${WEBHOOK_STORES[*]} " == *" pg "* ]] && pg_throwaway_stop
 fi
 
 # ---- 5. micro-benchmarks -------------------------------------------------------------------------
