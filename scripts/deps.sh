@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev libcurl4-openssl-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev zlib1g-dev
-  libpq-dev postgresql-15 prometheus-cpp-dev
+  libpq-dev postgresql-15 prometheus-cpp-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-xdist python3-jsonschema curl sqlite3 procps
   chromium chromium-driver python3-selenium fonts-noto-cjk prometheus
