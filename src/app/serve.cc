@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -40,7 +41,10 @@ bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
 class Sweeper {
  public:
   Sweeper(Registry& registry, TimeMs interval) : registry_(registry), interval_(interval) {
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "sweeper");
+      Loop();
+    });
   }
   ~Sweeper() {
     {

@@ -1,6 +1,7 @@
 #include "delivery/delivery_worker.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <spdlog/spdlog.h>
@@ -28,10 +29,12 @@ void DeliveryWorker::Start() {
   const int senders = std::max(1, options_.concurrency);
   senders_running_ = senders;
   for (int i = 0; i < senders; ++i) senders_.emplace_back([this] {
+    pthread_setname_np(pthread_self(), "webhook-send");
     LowerPriority();
     Send();
   });
   dispatcher_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "webhook-disp");
     LowerPriority();
     Dispatch();
   });

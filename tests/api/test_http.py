@@ -265,3 +265,18 @@ def test_many_idle_connections_do_not_block_service(server, account):
 def test_authorization_header_name_case(server, account, name):
     r = raw_exchange(server.port, raw_request_bytes("GET", NUMBERS, headers={name: account.auth()}))
     check_doc(assert_ok(r), account)
+
+
+def test_threads_carry_the_name_of_their_job(server, account):
+    """top -H, ps -L and perf --sort comm tell the server's threads apart (README, Operating)."""
+    assert_ok(account.get(NUMBERS))  # a worker-pool thread names itself with the first work it runs
+    names = set()
+    for task in os.listdir(f"/proc/{server.proc.pid}/task"):
+        try:
+            with open(f"/proc/{server.proc.pid}/task/{task}/comm") as f:
+                names.add(f.read().strip())
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    for expected in ("sqlite-writer", "sig-journal", "sweeper", "http-io", "http-worker",
+                     "webhook-disp", "webhook-send"):
+        assert expected in names, (expected, sorted(names))

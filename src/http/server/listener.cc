@@ -14,6 +14,7 @@
 
 #include "http/server/server.h"
 
+#include <pthread.h>
 #include <utility>  // g++ 12 / C++20: must precede <boost/asio.hpp>
 
 #include <algorithm>
@@ -349,6 +350,7 @@ void Server::Impl::Run() {
   threads.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "http-io");
       for (;;) {
         try {
           ioc_.run();

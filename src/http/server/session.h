@@ -18,6 +18,7 @@
 // Thread-safety: every member is touched only on the session's executor (a strand in production),
 // except idle_since_ms_ (atomic, read by the listener) and what SessionExchange hands to workers.
 
+#include <pthread.h>
 #include <utility>  // g++ 12 / C++20: must precede <boost/asio.hpp>
 
 #include <boost/asio.hpp>
@@ -415,6 +416,10 @@ class SessionExchange final : public Exchange,
   void Offload(std::function<void()> work) override {
     asio::post(session_->host().workers(),
                [self = this->shared_from_this(), work = std::move(work)] {
+                 // The pool's threads are asio's: named by the first work each one runs.
+                 static thread_local const bool named =
+                     pthread_setname_np(pthread_self(), "http-worker") == 0;
+                 (void)named;
                  const bool ran = Guarded(
                      self->request_.request_id, [&] { work(); return true; }, [] { return false; });
                  if (!ran)

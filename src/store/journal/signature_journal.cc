@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -111,7 +112,10 @@ Result<std::unique_ptr<SignatureJournal>> SignatureJournal::Open(const JournalOp
     return Unavailable("mkdir " + options.dir, errno);
   auto journal = std::unique_ptr<SignatureJournal>(new SignatureJournal(options));
   SID_TRY(journal->Load());
-  journal->flusher_ = std::thread([j = journal.get()] { j->FlushLoop(); });
+  journal->flusher_ = std::thread([j = journal.get()] {
+    pthread_setname_np(pthread_self(), "sig-journal");
+    j->FlushLoop();
+  });
   return journal;
 }
 

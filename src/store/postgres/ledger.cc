@@ -1,5 +1,7 @@
 #include "store/postgres/ledger.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -65,7 +67,10 @@ Status AttachSignaturePartition(Connection& conn, int64_t hour, Deadline deadlin
 }
 
 Ledger::Ledger(LedgerOptions options, Pool& pool)
-    : options_(std::move(options)), pool_(pool), writer_([this] { Loop(); }) {}
+    : options_(std::move(options)), pool_(pool), writer_([this] {
+        pthread_setname_np(pthread_self(), "pg-ledger");
+        Loop();
+      }) {}
 
 Ledger::~Ledger() {
   {

@@ -1,11 +1,16 @@
 #include "store/sqlite/writer_thread.h"
 
+#include <pthread.h>
 #include <utility>
 
 namespace senderid::sqlite {
 
 WriterThread::WriterThread(std::unique_ptr<Connection> writer, Options options)
-    : options_(options), writer_(std::move(writer)), thread_([this] { Loop(); }) {}
+    : options_(options), writer_(std::move(writer)), thread_([this] {
+        // Thread names (≤ 15 characters) show in top -H, ps -L, perf and /proc/PID/task/*/comm.
+        pthread_setname_np(pthread_self(), "sqlite-writer");
+        Loop();
+      }) {}
 
 WriterThread::~WriterThread() {
   {
