@@ -144,6 +144,15 @@ stop_receiver() {
 
 # Server CPU seconds so far (utime + stime of /proc/PID/stat).
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0; }
+# CPU seconds of the server's SQLite writer thread (named sqlite-writer; 0 on PostgreSQL).
+writer_cpu() {
+  local t sum=0 hz; hz=$(getconf CLK_TCK)
+  for t in /proc/"$SERVER_PID"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = sqlite-writer ] &&
+      sum=$(awk -v s="$sum" -v hz="$hz" '{print s + ($14 + $15) / hz}' "$t/stat" 2>/dev/null || echo "$sum")
+  done
+  echo "$sum"
+}
 # CPU seconds the whole machine spent in user and system mode so far (/proc/stat; interrupt and
 # softirq time, where loopback TCP is processed, is left out: it is charged to no process).
 machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{print ($2+$3+$4) / hz}' /proc/stat; }
@@ -154,15 +163,15 @@ rss_mb() { awk -v k="$1:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$SERVER_PI
 # builds and tests would show here; run.sh warns about runs where it is high).
 load() {
   local scenario=$1 case=$2 run=$3; shift 3
-  local s0 b0 out rc s1 b1
-  s0=$(server_cpu); b0=$(machine_busy)
+  local s0 b0 w0 out rc s1 b1 w1
+  s0=$(server_cpu); b0=$(machine_busy); w0=$(writer_cpu)
   out=$("$LOADGEN" --port "$PORT" --duration "$DURATION" --warmup "$WARMUP" --label "$case" \
         --max-error-ratio 0.05 "$@" 2>>"$WORK/loadgen.err")
   rc=$?
-  s1=$(server_cpu); b1=$(machine_busy)
+  s1=$(server_cpu); b1=$(machine_busy); w1=$(writer_cpu)
   if [ -z "$out" ]; then fail "$scenario/$case: load generator produced nothing (rc $rc)"; tail -3 "$WORK/loadgen.err" >&2; return 1; fi
   [ $rc -ne 0 ] && fail "$scenario/$case run $run: load generator exit $rc"
-  record "{\"scenario\":\"$scenario\",\"case\":\"$case\",\"run\":$run,\"rc\":$rc,\"server_cpu_s\":$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}'),\"machine_busy_s\":$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}'),\"result\":$out}"
+  record "{\"scenario\":\"$scenario\",\"case\":\"$case\",\"run\":$run,\"rc\":$rc,\"server_cpu_s\":$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}'),\"machine_busy_s\":$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}'),\"writer_cpu_s\":$(awk -v a="$w0" -v b="$w1" 'BEGIN{print b-a}'),\"result\":$out}"
   return $rc
 }
 
