@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import (ACTIVE, NUMBERS, RawConn, assert_ok, assert_request_id,
+from conftest import (ACTIVE, NUMBERS, PG_SERVER, RawConn, assert_ok, assert_request_id,
                       check_doc, find_sender, free_port, http_request, raw_exchange,
                       raw_request_bytes, server_rx_queue)
 
@@ -277,6 +277,6 @@ def test_threads_carry_the_name_of_their_job(server, account):
                 names.add(f.read().strip())
         except FileNotFoundError:  # a thread that ended meanwhile
             pass
-    for expected in ("sqlite-writer", "sig-journal", "sweeper", "http-io", "http-worker",
-                     "webhook-disp", "webhook-send"):
+    store = ("pg-ledger",) if PG_SERVER else ("sqlite-writer", "sig-journal")
+    for expected in store + ("sweeper", "http-io", "http-worker", "webhook-disp", "webhook-send"):
         assert expected in names, (expected, sorted(names))
