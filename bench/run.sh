@@ -146,12 +146,9 @@ stop_receiver() {
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0; }
 # CPU seconds of the server's SQLite writer thread (named sqlite-writer; 0 on PostgreSQL).
 writer_cpu() {
-  local t sum=0 hz; hz=$(getconf CLK_TCK)
-  for t in /proc/"$SERVER_PID"/task/*; do
-    [ "$(cat "$t/comm" 2>/dev/null)" = sqlite-writer ] &&
-      sum=$(awk -v s="$sum" -v hz="$hz" '{print s + ($14 + $15) / hz}' "$t/stat" 2>/dev/null || echo "$sum")
-  done
-  echo "$sum"
+  local comm; comm=$(grep -lx sqlite-writer /proc/"$SERVER_PID"/task/*/comm 2>/dev/null | head -1)
+  [ -n "$comm" ] || { echo 0; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "${comm%/comm}/stat" 2>/dev/null || echo 0
 }
 # CPU seconds the whole machine spent in user and system mode so far (/proc/stat; interrupt and
 # softirq time, where loopback TCP is processed, is left out: it is charged to no process).
