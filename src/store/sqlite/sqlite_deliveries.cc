@@ -13,6 +13,11 @@ namespace {
   "d.run_attempts, d.response_status, d.error, d.duration_ms, d.next_attempt_at, "             \
   "d.lease_until, d.lease_token, d.date_created, d.date_updated"
 
+// A record's event_date (migration 8): its event's date_created, or -1 when the event is not in
+// the store. Events are never changed, so a record's key stays what it was written with.
+#define SID_EVENT_DATE(event_id) \
+  "IFNULL((SELECT e.date_created FROM events e WHERE e.event_id = " event_id "), -1)"
+
 constexpr const char* kDeliveryColumns = "SELECT " SID_DELIVERY_COLUMNS " FROM deliveries d ";
 
 Delivery ReadDeliveryRow(const Statement& st) {
@@ -65,8 +70,10 @@ Result<std::optional<Delivery>> SqliteDeliveries::Find(std::string_view delivery
 
 Result<std::optional<Delivery>> SqliteDeliveries::FindByEvent(std::string_view webhook_id,
                                                               std::string_view event_id) {
-  static const std::string sql =
-      std::string(kDeliveryColumns) + "WHERE d.webhook_id = ? AND d.event_id = ?";
+  // Seeks deliveries_by_event with the date the record was written with (migration 8).
+  static const std::string sql = std::string(kDeliveryColumns) +
+                                 "WHERE d.event_date = " SID_EVENT_DATE("?2") " AND "
+                                 "d.event_id = ?2 AND d.webhook_id = ?1";
   SID_ASSIGN_OR_RETURN(Statement st, conn_.Prepare(sql.c_str()));
   st.Bind(1, webhook_id).Bind(2, event_id);
   SID_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -121,8 +128,9 @@ Status SqliteDeliveries::Insert(const Delivery& d) {
       Statement st,
       conn_.Prepare("INSERT INTO deliveries (delivery_id, webhook_id, account_id, event_id, "
                     "event_type, date_created, status, attempt, run_attempts, response_status, "
-                    "error, duration_ms, next_attempt_at, lease_until, lease_token, date_updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "error, duration_ms, next_attempt_at, lease_until, lease_token, date_updated, "
+                    "event_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                    "?14, ?15, ?16, " SID_EVENT_DATE("?4") ")"));
   st.Bind(1, d.delivery_id).Bind(2, d.webhook_id).Bind(3, d.account_id).Bind(4, d.event_id);
   st.Bind(5, ToString(d.event_type)).Bind(6, d.date_created);
   BindMutable(st, 7, d);
@@ -212,5 +220,6 @@ Result<int> SqliteDeliveries::Prune(TimeMs before) {
 }
 
 #undef SID_DELIVERY_COLUMNS
+#undef SID_EVENT_DATE
 
 }  // namespace senderid::sqlite

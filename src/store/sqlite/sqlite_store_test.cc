@@ -263,13 +263,65 @@ TEST_F(SqliteStoreTest, MigrationsAreIdempotent) {
   Reopen();
   Reopen();
   EXPECT_TRUE(Exists("60000000"));
-  EXPECT_EQ(RawQuery(db_path(), "PRAGMA user_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(RawQuery(db_path(), "PRAGMA user_version"), std::vector<std::string>{"8"});
   // A second instance on the same file while the first is open (two servers, or the CLI).
   std::unique_ptr<SqliteStore> second = test::OpenStore(db_path());
   ASSERT_NE(second, nullptr);
   EXPECT_TRUE(Exists(*second, "60000000"));
   ASSERT_TRUE(Insert(*second, "60000001").ok());
   EXPECT_TRUE(Exists("60000001")) << "one instance sees the other's writes at once";
+}
+
+TEST_F(SqliteStoreTest, MigrationEightKeysDeliveriesByTheirEventsDateAndKeepsTheRecords) {
+  // A store at version 7: the deliveries table as migration 6 made it, with a record of a stored
+  // event and one of an event that is gone.
+  ASSERT_TRUE(Insert("1001").ok());
+  RawQuery(db_path(), R"sql(
+INSERT INTO webhooks (webhook_id, account_id, url, types, status, secret_version, sealed_secret,
+                      date_created, date_updated)
+  VALUES ('WHK1', '1001', 'https://example.com/h', '*', 'ENABLED', 1, x'00', 1, 1);
+INSERT INTO events (event_id, account_id, sequence, type, subject, date_created, data)
+  VALUES ('EVT1', '1001', 1, 'senderid.created', 'SED1', 4242, '{}');
+DROP TABLE deliveries;
+CREATE TABLE deliveries (
+  delivery_id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+  account_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'SUCCEEDED', 'FAILED')),
+  attempt INTEGER NOT NULL DEFAULT 0, run_attempts INTEGER NOT NULL DEFAULT 0,
+  response_status INTEGER, error TEXT, duration_ms INTEGER, next_attempt_at INTEGER,
+  lease_until INTEGER, lease_token TEXT NOT NULL DEFAULT '', date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL, UNIQUE (webhook_id, event_id)) STRICT;
+INSERT INTO deliveries (delivery_id, webhook_id, account_id, event_id, event_type, status, attempt,
+                        response_status, next_attempt_at, date_created, date_updated)
+  VALUES ('DLV1', 'WHK1', '1001', 'EVT1', 'senderid.created', 'SUCCEEDED', 2, 204, NULL, 5000, 6000),
+         ('DLV2', 'WHK1', '1001', 'EVTGONE', 'senderid.deleted', 'PENDING', 0, NULL, 7000, 7000, 7000);
+PRAGMA user_version = 7;
+)sql");
+  Reopen();
+  EXPECT_EQ(RawQuery(db_path(), "PRAGMA user_version"), std::vector<std::string>{"8"});
+  EXPECT_EQ(RawQuery(db_path(), "SELECT delivery_id || ' ' || event_date FROM deliveries "
+                                "ORDER BY delivery_id"),
+            (std::vector<std::string>{"DLV1 4242", "DLV2 -1"}));
+  auto by_event = [&](const char* event_id) {
+    Result<std::optional<Delivery>> found = ReadValue<std::optional<Delivery>>(
+        store(), [&](ReadTx& tx) { return tx.deliveries().FindByEvent("WHK1", event_id); });
+    EXPECT_TRUE(found.ok()) << found.error().message;
+    return found.ok() && *found ? (*found)->delivery_id : std::string("none");
+  };
+  EXPECT_EQ(by_event("EVT1"), "DLV1");
+  EXPECT_EQ(by_event("EVTGONE"), "DLV2");
+  EXPECT_EQ(by_event("EVT2"), "none");
+  // Still one record per (event, webhook).
+  Delivery again;
+  again.delivery_id = "DLV3";
+  again.webhook_id = "WHK1";
+  again.account_id = "1001";
+  again.event_id = "EVT1";
+  again.date_created = again.date_updated = 8000;
+  Status duplicate = store().Write([&](WriteTx& tx) { return tx.deliveries().Insert(again); });
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
 }
 
 TEST_F(SqliteStoreTest, ConcurrentFirstOpensOfOneFileAllSucceed) {
