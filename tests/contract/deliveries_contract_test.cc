@@ -205,22 +205,6 @@ TEST_P(DeliveriesContract, ClaimCountsLeasesStillHeldAgainstThePerWebhookCap) {
   EXPECT_EQ(Claim(kT0, "tokC", 100, 4).size(), 1u);
 }
 
-TEST_P(DeliveriesContract, ABacklogLongerThanTheClaimsScanHoldsBackNoOtherWebhook) {
-  // A slow receiver's webhook with more due records than a claim looks at in one go, all older
-  // than another webhook's one record: that record is claimed beside the four of the cap.
-  MustWrite([&](WriteTx& tx) -> Status {
-    for (int i = 0; i < 1200; ++i)
-      SID_TRY(tx.deliveries().Insert(MakeDelivery("DLV1-" + std::to_string(10000 + i), "WHK1",
-                                                  "1001", "EVT" + std::to_string(i), kT0 - 5000 + i)));
-    return tx.deliveries().Insert(MakeDelivery("DLV2-0", "WHK2", "1001", "EVTx", kT0));
-  });
-  std::map<std::string, int> per;
-  for (const Delivery& d : Claim(kT0, "tokA", 16, 4)) ++per[d.webhook_id];
-  EXPECT_EQ(per["WHK1"], 4);
-  EXPECT_EQ(per["WHK2"], 1) << "WHK1's backlog filled the claim's scan";
-  EXPECT_TRUE(Claim(kT0, "tokB", 16, 4).empty()) << "both at their cap or done";
-}
-
 TEST_P(DeliveriesContract, ConcurrentClaimersNeverShareALeasedRecord) {
   constexpr int kRecords = 60;
   constexpr int kThreads = 8;

@@ -65,8 +65,7 @@ class DeliveriesRepository : public DeliveriesReader {
   virtual Status Update(const Delivery& delivery) = 0;
   // Leases up to `max` (≥ 1) PENDING records with next_attempt_at <= now of ENABLED webhooks whose
   // lease is unset or lapsed (lease_until <= now), earliest next_attempt_at first, taking at most
-  // `max_per_webhook` minus the webhook's records whose lease still holds (lease_until > now); a
-  // webhook's backlog, however long, holds back no other webhook's due records.
+  // `max_per_webhook` minus the webhook's records whose lease still holds (lease_until > now).
   // Sets lease_until and lease_token on them and returns them as stored.
   virtual Result<std::vector<Delivery>> Claim(TimeMs now, TimeMs lease_until,
                                               std::string_view lease_token, int max,

@@ -8,9 +8,6 @@
 namespace senderid::pg {
 namespace {
 
-// How many bounded scans one Claim makes at most (each leaves out more webhooks at their cap).
-constexpr int kClaimPasses = 8;
-
 // The columns every delivery query selects, in the order ReadDeliveries reads them.
 #define SID_DELIVERY_COLUMNS                                                                   \
   "d.delivery_id, d.webhook_id, d.account_id, d.event_id, d.event_type, d.status, d.attempt, " \
@@ -174,62 +171,43 @@ Result<std::vector<Delivery>> PgDeliveries::Claim(TimeMs now, TimeMs lease_until
   if (max <= 0) return out;
   // The due records in order, locked: SKIP LOCKED passes over the rows a concurrent claimer (this
   // instance's or another's) is taking, instead of waiting for it. A lapsed lease (its holder died
-  // mid-attempt) is due again. Each scan is bounded, as on SQLite; when a full window left slots
-  // free, the webhooks it found at their cap are left out of the next pass, so a backlog longer
-  // than the window cannot hide the records behind it.
-  const int window = std::max(256, max * 16);
-  std::vector<std::string> excluded;
-  std::vector<std::string> chosen;
+  // mid-attempt) is due again. The scan is bounded, as on SQLite: a huge backlog of capped webhooks
+  // costs a bounded amount per claim.
+  SID_ASSIGN_OR_RETURN(
+      Rows due,
+      s_.Query("SELECT " SID_DELIVERY_COLUMNS
+               " FROM deliveries d JOIN webhooks w ON w.webhook_id = d.webhook_id "
+               "WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 AND "
+               "(d.lease_until IS NULL OR d.lease_until <= $1) AND w.status = 'ENABLED' "
+               "ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED",
+               Params().Int(now).Int(std::max(256, max * 16))));
+  std::vector<Delivery> candidates = ReadDeliveries(due);
+  if (candidates.empty()) return out;
+  // Leases still held, per webhook concerned. The transaction is serialisable: two claimers that
+  // both counted a webhook's leases before the other's commit read what the other wrote, and one
+  // of them is rolled back and runs again (seeing the other's leases), so the cap holds across
+  // instances.
+  std::vector<std::string> webhook_ids;
+  for (const Delivery& d : candidates)
+    if (std::find(webhook_ids.begin(), webhook_ids.end(), d.webhook_id) == webhook_ids.end())
+      webhook_ids.push_back(d.webhook_id);
+  SID_ASSIGN_OR_RETURN(
+      Rows held, s_.Query("SELECT webhook_id, count(*) FROM deliveries WHERE webhook_id = ANY "
+                          "($1::text[]) AND status = 'PENDING' AND lease_until > $2 "
+                          "GROUP BY webhook_id",
+                          Params().Text(TextArray(webhook_ids)).Int(now)));
   std::unordered_map<std::string, int> in_flight;
-  for (int pass = 0; pass < kClaimPasses && static_cast<int>(out.size()) < max; ++pass) {
-    SID_ASSIGN_OR_RETURN(
-        Rows due,
-        s_.Query("SELECT " SID_DELIVERY_COLUMNS
-                 " FROM deliveries d JOIN webhooks w ON w.webhook_id = d.webhook_id "
-                 "WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 AND "
-                 "(d.lease_until IS NULL OR d.lease_until <= $1) AND w.status = 'ENABLED' AND "
-                 "d.webhook_id <> ALL ($3::text[]) "
-                 "ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED",
-                 Params().Int(now).Int(window).Text(TextArray(excluded))));
-    std::vector<Delivery> candidates = ReadDeliveries(due);
-    // Leases still held, per webhook not counted yet. The transaction is serialisable: two
-    // claimers that both counted a webhook's leases before the other's commit read what the other
-    // wrote, and one of them is rolled back and runs again (seeing the other's leases), so the cap
-    // holds across instances.
-    std::vector<std::string> webhook_ids;
-    for (const Delivery& d : candidates)
-      if (!in_flight.contains(d.webhook_id) &&
-          std::find(webhook_ids.begin(), webhook_ids.end(), d.webhook_id) == webhook_ids.end())
-        webhook_ids.push_back(d.webhook_id);
-    if (!webhook_ids.empty()) {
-      SID_ASSIGN_OR_RETURN(
-          Rows held, s_.Query("SELECT webhook_id, count(*) FROM deliveries WHERE webhook_id = ANY "
-                              "($1::text[]) AND status = 'PENDING' AND lease_until > $2 "
-                              "GROUP BY webhook_id",
-                              Params().Text(TextArray(webhook_ids)).Int(now)));
-      for (const std::string& id : webhook_ids) in_flight.emplace(id, 0);
-      for (int i = 0; i < held.size(); ++i)
-        in_flight[held.Text(i, 0)] = static_cast<int>(held.Int(i, 1));
-    }
-    for (Delivery& d : candidates) {
-      if (static_cast<int>(out.size()) >= max) break;
-      int& n = in_flight[d.webhook_id];
-      if (n >= max_per_webhook ||
-          std::find(chosen.begin(), chosen.end(), d.delivery_id) != chosen.end())
-        continue;
-      ++n;
-      d.lease_until = lease_until;
-      d.lease_token = std::string(lease_token);
-      chosen.push_back(d.delivery_id);
-      out.push_back(std::move(d));
-    }
-    if (static_cast<int>(candidates.size()) < window) break;  // saw every due record not locked
-    const size_t before = excluded.size();
-    for (const auto& [webhook_id, n] : in_flight)
-      if (n >= max_per_webhook &&
-          std::find(excluded.begin(), excluded.end(), webhook_id) == excluded.end())
-        excluded.push_back(webhook_id);
-    if (excluded.size() == before) break;
+  for (int i = 0; i < held.size(); ++i) in_flight[held.Text(i, 0)] = static_cast<int>(held.Int(i, 1));
+  std::vector<std::string> chosen;
+  for (Delivery& d : candidates) {
+    if (static_cast<int>(out.size()) >= max) break;
+    int& n = in_flight[d.webhook_id];
+    if (n >= max_per_webhook) continue;
+    ++n;
+    d.lease_until = lease_until;
+    d.lease_token = std::string(lease_token);
+    chosen.push_back(d.delivery_id);
+    out.push_back(std::move(d));
   }
   if (chosen.empty()) return out;
   SID_TRY(
